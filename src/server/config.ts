@@ -1,0 +1,98 @@
+/**
+ * Typed configuration from environment variables and CLI flags. Flags win over
+ * the environment. A bad value stops start-up with a message naming the
+ * setting, instead of surfacing later as a confusing runtime failure.
+ */
+import path from 'node:path';
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  /** PGlite directory (and uploads) when no DATABASE_URL is given. */
+  dataDir: string;
+  databaseUrl?: string;
+  /** Load demo data on start (`serve --demo`). */
+  demo: boolean;
+  demoPassword: string;
+  testClock: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  corsOrigins: string[];
+  sessionTtlHours: number;
+  loginMaxFailures: number;
+  loginLockMinutes: number;
+  publicRateLimitPerMinute: number;
+  timezone: string;
+  /** How often the timer sweeper polls, in ms. */
+  sweepIntervalMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ConfigFlags {
+  port?: string | number;
+  host?: string;
+  dataDir?: string;
+  demo?: boolean;
+  testClock?: boolean;
+  logLevel?: string;
+}
+
+function intSetting(name: string, raw: string | number | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = typeof raw === 'number' ? raw : Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(name: string, raw: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFlags = {}): Config {
+  const nodeEnv = oneOf('NODE_ENV', env.NODE_ENV, ['development', 'production', 'test'] as const, 'development');
+  const testClock = flags.testClock ?? env.FENGQIAO_TEST_CLOCK === '1';
+  if (testClock && nodeEnv === 'production') {
+    throw new ConfigError('--test-clock is refused when NODE_ENV=production');
+  }
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  const demoPassword = env.FENGQIAO_DEMO_PASSWORD || 'Demo@2026';
+  if (demoPassword.length < 8) throw new ConfigError('FENGQIAO_DEMO_PASSWORD must be at least 8 characters');
+  return {
+    nodeEnv,
+    host: flags.host ?? env.HOST ?? '0.0.0.0',
+    port: intSetting('port (PORT / --port)', flags.port ?? env.PORT, 3000, 0, 65535),
+    dataDir: path.resolve(flags.dataDir ?? env.FENGQIAO_DATA_DIR ?? './data'),
+    databaseUrl,
+    demo: flags.demo ?? false,
+    demoPassword,
+    testClock,
+    logLevel: oneOf(
+      'LOG_LEVEL',
+      flags.logLevel ?? env.LOG_LEVEL,
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+      nodeEnv === 'test' ? 'silent' : 'info',
+    ),
+    corsOrigins: (env.FENGQIAO_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    sessionTtlHours: intSetting('FENGQIAO_SESSION_TTL_HOURS', env.FENGQIAO_SESSION_TTL_HOURS, 12, 1, 24 * 30),
+    loginMaxFailures: intSetting('FENGQIAO_LOGIN_MAX_FAILURES', env.FENGQIAO_LOGIN_MAX_FAILURES, 5, 1, 100),
+    loginLockMinutes: intSetting('FENGQIAO_LOGIN_LOCK_MINUTES', env.FENGQIAO_LOGIN_LOCK_MINUTES, 15, 1, 24 * 60),
+    publicRateLimitPerMinute: intSetting('FENGQIAO_PUBLIC_RATE_LIMIT', env.FENGQIAO_PUBLIC_RATE_LIMIT, 60, 1, 100000),
+    timezone: env.FENGQIAO_TIMEZONE || 'Asia/Shanghai',
+    sweepIntervalMs: intSetting('FENGQIAO_SWEEP_INTERVAL_MS', env.FENGQIAO_SWEEP_INTERVAL_MS, 1000, 50, 600000),
+  };
+}

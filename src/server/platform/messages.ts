@@ -1,0 +1,113 @@
+/**
+ * Localised messages for every error code the API can return. zh-CN is the
+ * default language; `en` is chosen by `Accept-Language`. Parameters are
+ * substituted into `{name}` placeholders.
+ */
+export type Locale = 'zh-CN' | 'en';
+
+type Catalogue = Record<string, { 'zh-CN': string; en: string }>;
+
+const catalogue: Catalogue = {
+  VALIDATION_FAILED: { 'zh-CN': '提交的数据有误，请检查标注的字段', en: 'The request has invalid fields' },
+  NOT_FOUND: { 'zh-CN': '未找到{what}', en: '{what} not found' },
+  ROUTE_NOT_FOUND: { 'zh-CN': '接口不存在', en: 'No such endpoint' },
+  UNAUTHENTICATED: { 'zh-CN': '请先登录', en: 'Please sign in' },
+  INVALID_CREDENTIALS: { 'zh-CN': '用户名或密码错误', en: 'Wrong username or password' },
+  ACCOUNT_LOCKED: {
+    'zh-CN': '登录失败次数过多，账号已锁定，请在{minutes}分钟后重试',
+    en: 'Too many failed sign-ins; the account is locked for {minutes} minutes',
+  },
+  ACCOUNT_DISABLED: { 'zh-CN': '账号已停用', en: 'The account is disabled' },
+  FORBIDDEN: { 'zh-CN': '您没有权限执行此操作', en: 'You are not allowed to do this' },
+  OUT_OF_SCOPE: { 'zh-CN': '该数据不在您的管辖范围内', en: 'This record is outside your area' },
+  CONFLICT: { 'zh-CN': '数据冲突：{reason}', en: 'Conflict: {reason}' },
+  DUPLICATE: { 'zh-CN': '{what}已存在', en: '{what} already exists' },
+  ILLEGAL_TRANSITION: {
+    'zh-CN': '当前状态为“{status}”，不能执行“{action}”',
+    en: 'Action "{action}" is not allowed while the case is "{status}"',
+  },
+  RATE_LIMITED: { 'zh-CN': '请求过于频繁，请稍后再试', en: 'Too many requests, please try again later' },
+  PAYLOAD_TOO_LARGE: { 'zh-CN': '上传内容过大', en: 'The upload is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { 'zh-CN': '不支持的文件类型', en: 'Unsupported file type' },
+  BAD_REQUEST: { 'zh-CN': '请求无效：{reason}', en: 'Bad request: {reason}' },
+  IMPORT_FAILED: {
+    'zh-CN': '导入失败：第{line}行，字段“{field}”：{reason}',
+    en: 'Import failed: line {line}, field "{field}": {reason}',
+  },
+  TEST_CLOCK_DISABLED: { 'zh-CN': '测试时钟未启用', en: 'The test clock is not enabled' },
+  INTERNAL: { 'zh-CN': '服务器内部错误，请稍后重试', en: 'Internal server error, please try again later' },
+  SERVICE_UNAVAILABLE: { 'zh-CN': '服务暂不可用', en: 'Service unavailable' },
+};
+
+/** Field-level validation messages, keyed by the JSON-schema keyword that failed. */
+const fieldCatalogue: Catalogue = {
+  required: { 'zh-CN': '必填', en: 'is required' },
+  type: { 'zh-CN': '类型应为{type}', en: 'must be of type {type}' },
+  minLength: { 'zh-CN': '长度不能少于{limit}个字符', en: 'must be at least {limit} characters' },
+  maxLength: { 'zh-CN': '长度不能超过{limit}个字符', en: 'must be at most {limit} characters' },
+  minimum: { 'zh-CN': '不能小于{limit}', en: 'must be ≥ {limit}' },
+  maximum: { 'zh-CN': '不能大于{limit}', en: 'must be ≤ {limit}' },
+  exclusiveMinimum: { 'zh-CN': '必须大于{limit}', en: 'must be > {limit}' },
+  exclusiveMaximum: { 'zh-CN': '必须小于{limit}', en: 'must be < {limit}' },
+  enum: { 'zh-CN': '取值应为：{allowed}', en: 'must be one of: {allowed}' },
+  const: { 'zh-CN': '取值应为：{allowed}', en: 'must be: {allowed}' },
+  format: { 'zh-CN': '格式应为{format}', en: 'must be a valid {format}' },
+  pattern: { 'zh-CN': '格式不正确', en: 'has the wrong format' },
+  additionalProperties: { 'zh-CN': '不允许的字段', en: 'is not an allowed field' },
+  minItems: { 'zh-CN': '至少需要{limit}项', en: 'must have at least {limit} items' },
+  maxItems: { 'zh-CN': '最多{limit}项', en: 'must have at most {limit} items' },
+  uniqueItems: { 'zh-CN': '不能有重复项', en: 'must not contain duplicates' },
+  anyOf: { 'zh-CN': '不符合任何允许的格式', en: 'matches none of the allowed shapes' },
+  invalid: { 'zh-CN': '无效：{reason}', en: 'is invalid: {reason}' },
+};
+
+/** Record names used in NOT_FOUND / DUPLICATE messages. */
+const nouns: Catalogue = {
+  case: { 'zh-CN': '诉求', en: 'Case' },
+  org: { 'zh-CN': '组织', en: 'Org unit' },
+  user: { 'zh-CN': '用户', en: 'User' },
+  building: { 'zh-CN': '楼栋', en: 'Building' },
+  order: { 'zh-CN': '发令', en: 'Order' },
+  category: { 'zh-CN': '诉求分类', en: 'Category' },
+  notification: { 'zh-CN': '通知', en: 'Notification' },
+  attachment: { 'zh-CN': '附件', en: 'Attachment' },
+  record: { 'zh-CN': '记录', en: 'Record' },
+};
+
+function fill(template: string, params: Record<string, unknown> = {}, locale?: Locale): string {
+  return template.replace(/\{(\w+)\}/g, (_m, key: string) => {
+    const value = params[key];
+    if (value === undefined) return `{${key}}`;
+    if (key === 'what' && locale && typeof value === 'string' && nouns[value]) return nouns[value][locale];
+    return String(value);
+  });
+}
+
+export function translate(code: string, locale: Locale, params?: Record<string, unknown>): string {
+  const entry = catalogue[code] ?? catalogue.INTERNAL;
+  return fill(entry[locale], params, locale);
+}
+
+export function translateField(keyword: string, locale: Locale, params?: Record<string, unknown>): string {
+  const entry = fieldCatalogue[keyword];
+  if (!entry) return fill(fieldCatalogue.invalid[locale], { reason: keyword, ...params });
+  return fill(entry[locale], params);
+}
+
+/** Picks zh-CN unless the client prefers English. */
+export function pickLocale(acceptLanguage: string | undefined): Locale {
+  if (!acceptLanguage) return 'zh-CN';
+  const ranked = acceptLanguage
+    .split(',')
+    .map((part) => {
+      const [tag, ...rest] = part.trim().split(';');
+      const q = rest.find((r) => r.trim().startsWith('q='));
+      return { tag: tag.trim().toLowerCase(), q: q ? Number(q.trim().slice(2)) || 0 : 1 };
+    })
+    .sort((a, b) => b.q - a.q);
+  for (const { tag } of ranked) {
+    if (tag.startsWith('zh')) return 'zh-CN';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return 'zh-CN';
+}

@@ -2,6 +2,8 @@ import type { ColumnType, Generated } from 'kysely';
 
 /** A timestamp column: read as Date, written as Date or ISO string. */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A timestamp column the database fills by default on insert. */
+export type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 /** A JSON column. pg parses jsonb on read; writes take a JSON string or value. */
 export type Json<T> = ColumnType<T, string | T, string | T>;
 
@@ -21,8 +23,8 @@ export interface OrgUnitsTable {
   lng: number | null;
   sample: Generated<boolean>;
   active: Generated<boolean>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
 }
 
 export interface BuildingsTable {
@@ -34,7 +36,7 @@ export interface BuildingsTable {
   community_id: string;
   grid_id: string | null;
   active: Generated<boolean>;
-  created_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
 }
 
 export interface UsersTable {
@@ -46,8 +48,8 @@ export interface UsersTable {
   active: Generated<boolean>;
   failed_logins: Generated<number>;
   locked_until: Timestamp | null;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
 }
 
 export interface UserRolesTable {

@@ -1,0 +1,106 @@
+/**
+ * Builds the Fastify app. No listening, no migrations, no timers here: the
+ * caller (serve command or a test) owns the database and the lifecycle, so the
+ * app can be exercised with `app.inject` against any database.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Plugin as AjvPlugin } from 'ajv';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import ajvFormats from 'ajv-formats';
+import { sql } from 'kysely';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import { actorForToken, bearerToken } from './platform/auth.js';
+import type { Clock } from './platform/clock.js';
+import type { AppContext } from './platform/context.js';
+import { installErrorHandling } from './platform/http-errors.js';
+import { createMetrics, installMetrics, type Metrics } from './platform/metrics.js';
+import { apiModules } from './modules/index.js';
+
+export interface BuildOptions {
+  config: Config;
+  database: Database;
+  clock: Clock;
+  /** Pass false to silence logs (tests). */
+  logger?: boolean;
+}
+
+export type App = FastifyInstance & { ctx: AppContext; metrics: Metrics };
+
+export async function buildApp(opts: BuildOptions): Promise<App> {
+  const { config } = opts;
+  const serverOptions: FastifyServerOptions = {
+    logger:
+      opts.logger === false || config.logLevel === 'silent'
+        ? false
+        : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    bodyLimit: 1_048_576,
+    trustProxy: true,
+    ajv: {
+      customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true },
+      plugins: [ajvFormats as unknown as AjvPlugin<unknown>],
+    },
+  };
+  const app = Fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>();
+
+  const ctx: AppContext = { config, database: opts.database, db: opts.database.db, clock: opts.clock, log: app.log };
+  const metrics = createMetrics();
+  app.decorate('ctx', ctx);
+  app.decorate('metrics', metrics);
+  app.decorateRequest('actor', null);
+
+  installErrorHandling(app);
+  await app.register(helmet, {
+    // The staff UI and Swagger UI load their own bundles and inline styles from this origin only.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'"],
+      },
+    },
+  });
+  await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Fengqiao 枫桥 API', version: '1', description: '群众诉求服务智慧管理平台 — citizen request and dispute-resolution platform' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  installMetrics(app, metrics);
+
+  app.addHook('onRequest', async (request) => {
+    const token = bearerToken(request);
+    if (token) request.actor = await actorForToken(ctx.db, ctx.clock, token);
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await sql`SELECT 1`.execute(ctx.db);
+      return { status: 'ready', engine: ctx.database.engine };
+    } catch {
+      return reply.status(503).send({ status: 'unavailable' });
+    }
+  });
+
+  await app.register(
+    async (api) => {
+      for (const register of apiModules) await register(api, ctx);
+    },
+    { prefix: '/api/v1' },
+  );
+
+  await app.ready();
+  return app as unknown as App;
+}

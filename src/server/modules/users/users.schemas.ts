@@ -1,0 +1,52 @@
+import { Type, type Static } from 'typebox';
+
+export const LoginBody = Type.Object(
+  { username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) },
+  { additionalProperties: false },
+);
+
+export const ActorSchema = Type.Object({
+  id: Type.String(),
+  username: Type.String(),
+  displayName: Type.String(),
+  roles: Type.Array(Type.Object({ role: Type.String(), orgId: Type.String(), orgName: Type.String(), orgType: Type.String() })),
+  permissions: Type.Array(Type.String()),
+});
+
+export const LoginResponse = Type.Object({ token: Type.String(), expiresAt: Type.String(), user: ActorSchema });
+
+const RoleGrant = Type.Object({ role: Type.String({ minLength: 1 }), orgId: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
+const Phone = Type.String({ pattern: '^[0-9+\\- ]{5,20}$' });
+
+export const CreateUserBody = Type.Object(
+  {
+    username: Type.String({ minLength: 2, maxLength: 64, pattern: '^[a-z0-9._-]+$' }),
+    displayName: Type.String({ minLength: 1, maxLength: 64 }),
+    phone: Type.Optional(Phone),
+    password: Type.String({ minLength: 8, maxLength: 256 }),
+    roles: Type.Array(RoleGrant, { maxItems: 20 }),
+  },
+  { additionalProperties: false },
+);
+export type CreateUserBody = Static<typeof CreateUserBody>;
+
+export const UpdateUserBody = Type.Object(
+  {
+    displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    phone: Type.Optional(Type.Union([Phone, Type.Null()])),
+    active: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const RolesBody = Type.Object({ roles: Type.Array(RoleGrant, { maxItems: 20 }) }, { additionalProperties: false });
+export const PasswordBody = Type.Object({ password: Type.String({ minLength: 8, maxLength: 256 }) }, { additionalProperties: false });
+export const UserIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+export const UserListQuery = Type.Object(
+  {
+    q: Type.Optional(Type.String({ maxLength: 64 })),
+    page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+    pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  },
+  { additionalProperties: false },
+);

@@ -1,0 +1,185 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import { newToken, hashToken, loadActor } from '../../platform/auth.js';
+import { appendAudit } from '../../platform/audit.js';
+import type { Clock } from '../../platform/clock.js';
+import type { AppContext } from '../../platform/context.js';
+import { AppError } from '../../platform/errors.js';
+import { hashPassword, passwordProblem, verifyPassword } from '../../platform/passwords.js';
+import { can, isRole, permissionsOf, type Actor } from '../../platform/policies.js';
+import { requirePermission } from '../../platform/scope.js';
+import { findOrgById } from '../orgs/orgs.repo.js';
+import * as repo from './users.repo.js';
+
+// Verifying against a real hash when the user does not exist keeps the response
+// time the same, so timing does not reveal which usernames exist.
+let decoyHash: Promise<string> | null = null;
+
+export interface LoginResult {
+  token: string;
+  expiresAt: Date;
+  actor: Actor;
+}
+
+export async function login(ctx: AppContext, username: string, password: string, ip?: string): Promise<LoginResult> {
+  const { db, clock, config } = ctx;
+  const now = clock.now();
+  const user = await repo.findUserByUsername(db, username);
+  if (!user) {
+    decoyHash ??= hashPassword('decoy-password-1');
+    await verifyPassword(await decoyHash, password);
+    throw new AppError('INVALID_CREDENTIALS');
+  }
+  if (!user.active) throw new AppError('ACCOUNT_DISABLED');
+  if (user.locked_until && user.locked_until.getTime() > now.getTime()) {
+    throw new AppError('ACCOUNT_LOCKED', { minutes: Math.ceil((user.locked_until.getTime() - now.getTime()) / 60_000) });
+  }
+  if (!(await verifyPassword(user.password_hash, password))) {
+    await db.transaction().execute(async (trx) => {
+      const reachesLimit = user.failed_logins + 1 >= config.loginMaxFailures;
+      const lockUntil = reachesLimit ? new Date(now.getTime() + config.loginLockMinutes * 60_000) : null;
+      await repo.recordFailedLogin(trx, user.id, lockUntil);
+      await appendAudit(trx, clock, {
+        action: reachesLimit ? 'auth.locked' : 'auth.login_failed',
+        actor: { id: user.id, username: user.username },
+        targetType: 'user',
+        targetId: user.id,
+        ip,
+      });
+    });
+    throw new AppError('INVALID_CREDENTIALS');
+  }
+  const actor = await loadActor(db, user.id);
+  if (!actor) throw new AppError('ACCOUNT_DISABLED');
+  const { token, tokenHash } = newToken();
+  const expiresAt = new Date(now.getTime() + config.sessionTtlHours * 3_600_000);
+  await db.transaction().execute(async (trx) => {
+    await repo.resetFailedLogins(trx, user.id);
+    await repo.insertSession(trx, { token_hash: tokenHash, user_id: user.id, created_at: now, expires_at: expiresAt });
+    await appendAudit(trx, clock, { action: 'auth.login', actor, targetType: 'user', targetId: user.id, ip });
+  });
+  return { token, expiresAt, actor };
+}
+
+export async function logout(ctx: AppContext, token: string): Promise<void> {
+  await repo.revokeSession(ctx.db, hashToken(token), ctx.clock.now());
+}
+
+export function presentActor(actor: Actor) {
+  return {
+    id: actor.id,
+    username: actor.username,
+    displayName: actor.displayName,
+    roles: actor.roles.map((r) => ({ role: r.role, orgId: r.orgId, orgName: r.orgName, orgType: r.orgType })),
+    permissions: permissionsOf(actor),
+  };
+}
+
+export interface RoleGrant {
+  role: string;
+  orgId: string;
+}
+
+async function checkGrants(db: Kysely<DB>, actor: Actor | null, grants: RoleGrant[]) {
+  for (const [i, g] of grants.entries()) {
+    if (!isRole(g.role)) throw AppError.invalidField(`body.roles.${i}.role`, `unknown role ${g.role}`);
+    const org = await findOrgById(db, g.orgId);
+    if (!org) throw AppError.invalidField(`body.roles.${i}.orgId`, 'no such org unit');
+    // Only a sysadmin may hand out sysadmin, and nobody grants outside their own scope.
+    if (actor) {
+      if (g.role === 'sysadmin' && !actor.roles.some((r) => r.role === 'sysadmin')) throw new AppError('FORBIDDEN');
+      if (!can(actor, 'user:write', org.path)) throw new AppError('OUT_OF_SCOPE');
+    }
+  }
+}
+
+/** Creates a user. `actor` null means the CLI (trusted operator). */
+export async function createUser(
+  db: Kysely<DB>,
+  clock: Clock,
+  actor: Actor | null,
+  input: { username: string; displayName: string; phone?: string | null; password: string; roles: RoleGrant[] },
+) {
+  if (actor) requirePermission(actor, 'user:write');
+  const problem = passwordProblem(input.password);
+  if (problem) throw AppError.invalidField('body.password', problem);
+  await checkGrants(db, actor, input.roles);
+  if (await repo.findUserByUsername(db, input.username)) throw new AppError('DUPLICATE', { what: input.username });
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction().execute(async (trx) => {
+    const user = await repo.insertUser(trx, { username: input.username, display_name: input.displayName, phone: input.phone ?? null, password_hash: passwordHash });
+    await repo.replaceRoles(trx, user.id, input.roles);
+    await appendAudit(trx, clock, { action: 'user.create', actor, targetType: 'user', targetId: user.id, data: { username: input.username, roles: input.roles } });
+    return user;
+  });
+}
+
+async function userInScope(db: Kysely<DB>, actor: Actor | null, userId: string) {
+  const user = await repo.findUserById(db, userId);
+  if (!user) throw AppError.notFound('user');
+  if (actor) {
+    requirePermission(actor, 'user:write');
+    const roles = await repo.rolesOf(db, [userId]);
+    if (roles.length > 0 && !roles.some((r) => can(actor, 'user:write', r.org_path))) throw new AppError('OUT_OF_SCOPE');
+  }
+  return user;
+}
+
+export async function setRoles(db: Kysely<DB>, clock: Clock, actor: Actor | null, userId: string, roles: RoleGrant[]) {
+  await userInScope(db, actor, userId);
+  await checkGrants(db, actor, roles);
+  await db.transaction().execute(async (trx) => {
+    const before = await repo.rolesOf(trx, [userId]);
+    await repo.replaceRoles(trx, userId, roles);
+    await appendAudit(trx, clock, {
+      action: 'user.roles',
+      actor,
+      targetType: 'user',
+      targetId: userId,
+      data: { before: before.map((r) => ({ role: r.role, orgId: r.org_id })), after: roles },
+    });
+  });
+}
+
+export async function setPassword(db: Kysely<DB>, clock: Clock, actor: Actor | null, userId: string, password: string) {
+  await userInScope(db, actor, userId);
+  const problem = passwordProblem(password);
+  if (problem) throw AppError.invalidField('body.password', problem);
+  const passwordHash = await hashPassword(password);
+  await db.transaction().execute(async (trx) => {
+    await repo.updatePassword(trx, userId, passwordHash, clock.now());
+    await repo.revokeUserSessions(trx, userId, clock.now());
+    await appendAudit(trx, clock, { action: 'user.password', actor, targetType: 'user', targetId: userId });
+  });
+}
+
+export async function updateUser(ctx: AppContext, actor: Actor, userId: string, patch: { displayName?: string; phone?: string | null; active?: boolean }) {
+  await userInScope(ctx.db, actor, userId);
+  return ctx.db.transaction().execute(async (trx) => {
+    const user = await repo.updateUser(trx, userId, { display_name: patch.displayName, phone: patch.phone, active: patch.active }, ctx.clock.now());
+    if (patch.active === false) await repo.revokeUserSessions(trx, userId, ctx.clock.now());
+    await appendAudit(trx, ctx.clock, { action: 'user.update', actor, targetType: 'user', targetId: userId, data: { ...patch, phone: patch.phone ? '(changed)' : patch.phone } });
+    return user;
+  });
+}
+
+export async function listUsers(ctx: AppContext, actor: Actor, q: { q?: string; page?: number; pageSize?: number }) {
+  requirePermission(actor, 'user:read');
+  const page = q.page ?? 1;
+  const pageSize = q.pageSize ?? 50;
+  const { rows, total } = await repo.listUsers(ctx.db, actor, { q: q.q, limit: pageSize, offset: (page - 1) * pageSize });
+  const roles = await repo.rolesOf(ctx.db, rows.map((r) => r.id));
+  return {
+    items: rows.map((u) => ({
+      id: u.id,
+      username: u.username,
+      displayName: u.display_name,
+      active: u.active,
+      locked: Boolean(u.locked_until && u.locked_until.getTime() > ctx.clock.now().getTime()),
+      roles: roles.filter((r) => r.user_id === u.id).map((r) => ({ role: r.role, orgId: r.org_id, orgName: r.org_name })),
+    })),
+    total,
+    page,
+    pageSize,
+  };
+}

@@ -1,0 +1,24 @@
+import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Kysely } from 'kysely';
+import type { Config } from '../config.js';
+import type { Database } from '../db/database.js';
+import type { DB } from '../db/schema.js';
+import type { Clock } from './clock.js';
+
+/** What every service needs, created once per server and passed down explicitly. */
+export interface AppContext {
+  config: Config;
+  database: Database;
+  db: Kysely<DB>;
+  clock: Clock;
+  log: FastifyBaseLogger;
+}
+
+
+/** The Fastify instance modules register their routes on (under /api/v1). */
+export type Api = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+/** A module's route registration. */
+export type ApiModule = (api: Api, ctx: AppContext) => Promise<void>;

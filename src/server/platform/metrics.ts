@@ -1,0 +1,47 @@
+/**
+ * Prometheus metrics. One registry per app instance so several apps in one test
+ * process do not collide on metric names.
+ */
+import type { FastifyInstance } from 'fastify';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  httpDuration: Histogram<'method' | 'route' | 'status'>;
+  casesCreated: Counter<'channel' | 'risk_level'>;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'fengqiao_' });
+  return {
+    registry,
+    httpDuration: new Histogram({
+      name: 'fengqiao_http_request_duration_seconds',
+      help: 'HTTP request duration by route and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    casesCreated: new Counter({
+      name: 'fengqiao_cases_created_total',
+      help: 'Cases created, by channel and risk level',
+      labelNames: ['channel', 'risk_level'],
+      registers: [registry],
+    }),
+  };
+}
+
+export function installMetrics(app: FastifyInstance, metrics: Metrics): void {
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpDuration.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+}

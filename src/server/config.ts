@@ -22,6 +22,7 @@ export interface Config {
   loginMaxFailures: number;
   loginLockMinutes: number;
   publicRateLimitPerMinute: number;
+  loginRateLimitPerMinute: number;
   timezone: string;
   /** How often the timer sweeper polls, in ms. */
   sweepIntervalMs: number;
@@ -92,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     loginMaxFailures: intSetting('FENGQIAO_LOGIN_MAX_FAILURES', env.FENGQIAO_LOGIN_MAX_FAILURES, 5, 1, 100),
     loginLockMinutes: intSetting('FENGQIAO_LOGIN_LOCK_MINUTES', env.FENGQIAO_LOGIN_LOCK_MINUTES, 15, 1, 24 * 60),
     publicRateLimitPerMinute: intSetting('FENGQIAO_PUBLIC_RATE_LIMIT', env.FENGQIAO_PUBLIC_RATE_LIMIT, 60, 1, 100000),
+    loginRateLimitPerMinute: intSetting('FENGQIAO_LOGIN_RATE_LIMIT', env.FENGQIAO_LOGIN_RATE_LIMIT, 20, 1, 100000),
     timezone: env.FENGQIAO_TIMEZONE || 'Asia/Shanghai',
     sweepIntervalMs: intSetting('FENGQIAO_SWEEP_INTERVAL_MS', env.FENGQIAO_SWEEP_INTERVAL_MS, 1000, 50, 600000),
   };

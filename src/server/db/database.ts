@@ -23,6 +23,8 @@ export interface Database {
   db: Kysely<DB>;
   engine: Engine;
   pool: pg.Pool;
+  /** The embedded instance, when engine is pglite. */
+  pglite?: PGlite;
   close(): Promise<void>;
 }
 
@@ -78,6 +80,8 @@ export interface OpenOptions {
   /** PGlite data directory, or `memory://` for a throwaway in-memory database. */
   dataDir?: string;
   poolSize?: number;
+  /** PGlite only: start from this data-dir dump (tests restore a migrated template this way). */
+  loadDataDir?: Blob;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
@@ -93,6 +97,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     const pglite = await PGlite.create({
       dataDir: inMemory ? undefined : path.join(dataDir, 'pg'),
       extensions: { pg_trgm },
+      ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
     });
     const pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig);
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
@@ -100,6 +105,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       db,
       engine: 'pglite',
       pool,
+      pglite,
       close: async () => {
         await db.destroy();
         await pglite.close();

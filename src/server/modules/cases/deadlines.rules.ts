@@ -7,13 +7,17 @@
  * the host's TZ and of the ICU data shipped with Node.
  *
  * Calendar: statutory holidays and 调休 working days come from the maintained `chinese-days`
- * package (never a hand-kept list). For a year the package does not cover yet it falls back to
- * plain Monday–Friday, so the package must be updated when the State Council publishes the next
- * year's schedule (usually in November).
+ * package (never a hand-kept list). We read the data file the package ships for this purpose
+ * (`dist/chinese-days.json`, documented in its README) rather than calling its `isWorkday`:
+ * chinese-days 1.5.7 parses `YYYY-MM-DD` as UTC midnight but reads it back with local-time
+ * getters, so on any host west of UTC every answer is shifted by one day (a Saturday reads as
+ * the Friday before). The rule applied to the data is the package's own: a listed 调休 working day
+ * works; otherwise Monday–Friday works unless listed as a holiday. For a year the package does
+ * not cover yet this is plain Monday–Friday, so bump the package when the State Council publishes
+ * the next year's schedule (usually in November); `holidayDataCovers` lets a health check warn.
  */
-import chineseDays from 'chinese-days';
-import type { RiskLevel } from './grading.rules.js';
-import type { ValidationIssue } from './grading.rules.js';
+import { createRequire } from 'node:module';
+import type { RiskLevel, ValidationIssue } from './grading.rules.js';
 
 /** Asia/Shanghai offset from UTC, fixed (no DST). */
 export const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
@@ -79,8 +83,8 @@ export interface WorkCalendarOptions {
   /** A case accepted strictly after this time gets the next day for "same day". Default 18:00. */
   sameDayCutoff?: string;
   /**
-   * Whether a Shanghai date is a working day. Defaults to `chinese-days` (holidays off, 调休
-   * weekend days on). Override only to add local closures on top of it, e.g. a typhoon day.
+   * Whether a Shanghai date is a working day. Defaults to the `chinese-days` data (holidays off,
+   * 调休 weekend days on). Override only to add local closures on top of it, e.g. a typhoon day.
    */
   isWorkday?: (date: string) => boolean;
 }
@@ -114,9 +118,38 @@ function parseHHMM(s: string, what: string): number {
   return minutes;
 }
 
-/** The statutory calendar; `chinese-days` is TZ-independent when given a `YYYY-MM-DD` string. */
+interface ChineseDaysData {
+  holidays: Record<string, string>;
+  workdays: Record<string, string>;
+}
+
+function loadChineseDays(): ChineseDaysData {
+  const raw: unknown = createRequire(import.meta.url)('chinese-days/dist/chinese-days.json');
+  const isMap = (v: unknown): v is Record<string, string> =>
+    typeof v === 'object' && v !== null && Object.entries(v).every(([k, x]) => DATE_RE.test(k) && typeof x === 'string');
+  if (typeof raw !== 'object' || raw === null || !('holidays' in raw) || !('workdays' in raw) || !isMap(raw.holidays) || !isMap(raw.workdays)) {
+    throw new Error('chinese-days/dist/chinese-days.json has an unexpected shape; check the package version');
+  }
+  return { holidays: raw.holidays, workdays: raw.workdays };
+}
+
+const CHINESE_DAYS = loadChineseDays();
+
+/** China's official working days: 调休 days work, holidays do not, else Monday–Friday. */
 function chineseWorkday(date: string): boolean {
-  return chineseDays.isWorkday(date);
+  if (Object.hasOwn(CHINESE_DAYS.workdays, date)) return true;
+  if (Object.hasOwn(CHINESE_DAYS.holidays, date)) return false;
+  const weekday = new Date(`${date}T00:00:00.000Z`).getUTCDay();
+  return weekday >= 1 && weekday <= 5;
+}
+
+/**
+ * Whether the installed `chinese-days` knows the holidays of `year`. Beyond it every weekday
+ * counts as working, so the server should warn (not fail) when the current year is not covered.
+ */
+export function holidayDataCovers(year: number): boolean {
+  const prefix = `${year}-`;
+  return Object.keys(CHINESE_DAYS.holidays).some((d) => d.startsWith(prefix));
 }
 
 /**

@@ -76,7 +76,7 @@ function rowFrom(record: Record<string, unknown>, line: number, geometry: Import
 export function parseOrgCsv(text: string): ImportRow[] {
   let records: Record<string, string>[];
   try {
-    records = parse(text.replace(/^\uFEFF/, ''), { columns: true, skip_empty_lines: true, trim: true, relax_column_count: false });
+    records = parse(text.replace(/^\uFEFF/, ''), { columns: true, skip_empty_lines: true, trim: true, relax_column_count_less: true });
   } catch (err) {
     const e = err as { lines?: number; message: string };
     fail(e.lines ?? 0, '(file)', e.message);

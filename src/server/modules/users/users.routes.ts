@@ -11,7 +11,7 @@ export const usersModule: ApiModule = async (api, ctx) => {
     '/auth/login',
     {
       schema: { tags: ['auth'], security: [], body: LoginBody, response: { 200: LoginResponse } },
-      config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+      config: { rateLimit: { max: ctx.config.loginRateLimitPerMinute, timeWindow: '1 minute' } },
     },
     async (req) => {
       const result = await service.login(ctx, req.body.username, req.body.password, req.ip);

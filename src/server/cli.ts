@@ -1,0 +1,190 @@
+/**
+ * The `fengqiao` command line: serve, migrate, seed, users, org import, audit.
+ * Operator commands act as a trusted local operator (no actor) and are audited.
+ */
+import fs from 'node:fs';
+import { Command, Option } from 'commander';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { DataDirLockedError, openDatabase, type Database } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { verifyAudit } from './platform/audit.js';
+import { systemClock } from './platform/clock.js';
+import { AppError } from './platform/errors.js';
+import { translate } from './platform/messages.js';
+import { seedDemo } from './modules/demo/demo.seed.js';
+import { applyOrgImport, parseOrgFile } from './modules/orgs/orgs.import.js';
+import { findOrgByCode } from './modules/orgs/orgs.repo.js';
+import { findUserByUsername } from './modules/users/users.repo.js';
+import { createUser, setPassword, setRoles, type RoleGrant } from './modules/users/users.service.js';
+import { serve } from './serve.js';
+
+interface GlobalOpts {
+  dataDir?: string;
+}
+
+function configFrom(opts: GlobalOpts & Record<string, unknown>): Config {
+  return loadConfig(process.env, {
+    dataDir: opts.dataDir,
+    port: opts.port as string | undefined,
+    host: opts.host as string | undefined,
+    demo: opts.demo as boolean | undefined,
+    testClock: opts.testClock as boolean | undefined,
+  });
+}
+
+/** Opens and migrates the configured database, runs `work`, always closes. */
+async function withDatabase<T>(config: Config, work: (database: Database) => Promise<T>): Promise<T> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 4 });
+  try {
+    await migrateToLatest(database.db);
+    return await work(database);
+  } finally {
+    await database.close();
+  }
+}
+
+async function parseRoles(database: Database, specs: string[]): Promise<RoleGrant[]> {
+  const grants: RoleGrant[] = [];
+  for (const spec of specs) {
+    const [role, orgCode] = spec.split('@');
+    if (!role || !orgCode) throw new ConfigError(`--role must look like role@ORG_CODE, got "${spec}"`);
+    const org = await findOrgByCode(database.db, orgCode);
+    if (!org) throw new ConfigError(`no org unit with code ${orgCode}`);
+    grants.push({ role, orgId: org.id });
+  }
+  return grants;
+}
+
+function passwordFrom(opts: { password?: string }): string {
+  const password = opts.password ?? process.env.FENGQIAO_PASSWORD;
+  if (!password) throw new ConfigError('give the password with --password or FENGQIAO_PASSWORD');
+  return password;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function buildCli(): Command {
+  const program = new Command('fengqiao')
+    .description('Fengqiao 枫桥 — citizen request and dispute-resolution platform')
+    .option('--data-dir <dir>', 'embedded database directory (when DATABASE_URL is unset)');
+
+  program
+    .command('serve')
+    .description('run the HTTP server (migrates first)')
+    .option('--port <port>', 'port to listen on (default 3000)')
+    .option('--host <host>', 'address to bind (default 0.0.0.0)')
+    .option('--data-dir <dir>', 'embedded database directory')
+    .option('--demo', 'load the demo district and users if missing')
+    .option('--test-clock', 'enable POST /api/v1/admin/clock (refused in production)')
+    .action(async (opts) => serve(configFrom({ ...program.opts(), ...opts })));
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations')
+    .action(async () => {
+      const config = configFrom(program.opts());
+      const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      try {
+        const applied = await migrateToLatest(database.db);
+        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+      } finally {
+        await database.close();
+      }
+    });
+
+  program
+    .command('seed')
+    .description('load data')
+    .addOption(new Option('--demo', 'the demo district, buildings and users').makeOptionMandatory())
+    .action(async () => {
+      const config = configFrom(program.opts());
+      const result = await withDatabase(config, (d) => seedDemo(d.db, { password: config.demoPassword, log: console.log }));
+      console.log(result.orgs === 0 ? 'demo data already present' : `seeded ${result.orgs} org units, ${result.buildings} buildings, ${result.users} users`);
+    });
+
+  const user = program.command('user').description('manage staff accounts');
+  user
+    .command('create <username>')
+    .requiredOption('--name <displayName>', 'display name')
+    .option('--password <password>', 'initial password (or FENGQIAO_PASSWORD)')
+    .option('--phone <phone>', 'phone number')
+    .option('--role <role@ORG_CODE>', 'role at an org unit; repeatable', collect, [])
+    .action(async (username: string, opts) => {
+      await withDatabase(configFrom(program.opts()), async (d) => {
+        const created = await createUser(d.db, systemClock, null, {
+          username, displayName: opts.name, phone: opts.phone ?? null, password: passwordFrom(opts), roles: await parseRoles(d, opts.role),
+        });
+        console.log(`created user ${created.username} (${created.id})`);
+      });
+    });
+  user
+    .command('passwd <username>')
+    .option('--password <password>', 'new password (or FENGQIAO_PASSWORD)')
+    .action(async (username: string, opts) => {
+      await withDatabase(configFrom(program.opts()), async (d) => {
+        const found = await findUserByUsername(d.db, username);
+        if (!found) throw new ConfigError(`no user ${username}`);
+        await setPassword(d.db, systemClock, null, found.id, passwordFrom(opts));
+        console.log(`password changed for ${username}; their sessions were ended`);
+      });
+    });
+  user
+    .command('roles <username>')
+    .description('replace the roles of a user')
+    .option('--role <role@ORG_CODE>', 'role at an org unit; repeatable', collect, [])
+    .action(async (username: string, opts) => {
+      await withDatabase(configFrom(program.opts()), async (d) => {
+        const found = await findUserByUsername(d.db, username);
+        if (!found) throw new ConfigError(`no user ${username}`);
+        await setRoles(d.db, systemClock, null, found.id, await parseRoles(d, opts.role));
+        console.log(`roles of ${username}: ${opts.role.join(', ') || '(none)'}`);
+      });
+    });
+
+  program
+    .command('org')
+    .description('org tree')
+    .command('import <file>')
+    .description('import org units from CSV (code,name,type,parent_code,name_en,lat,lng) or GeoJSON; all or nothing')
+    .action(async (file: string) => {
+      const text = fs.readFileSync(file, 'utf8');
+      const rows = parseOrgFile(file, text);
+      const result = await withDatabase(configFrom(program.opts()), (d) => applyOrgImport(d.db, systemClock, rows, null));
+      console.log(`imported ${file}: ${result.created} created, ${result.updated} updated`);
+    });
+
+  program
+    .command('audit')
+    .description('audit log')
+    .command('verify')
+    .description('recompute the audit hash chain; exits 1 if any row was altered or removed')
+    .action(async () => {
+      const result = await withDatabase(configFrom(program.opts()), (d) => verifyAudit(d.db));
+      if (result.ok) {
+        console.log(`audit log intact: ${result.checked} rows verified`);
+      } else {
+        console.error(`audit log TAMPERED at row ${result.firstBadSeq}: ${result.reason} (${result.checked} rows before it verified)`);
+        process.exitCode = 1;
+      }
+    });
+
+  return program;
+}
+
+/** Turns expected failures into one clear line and exit code 1; unexpected ones keep their stack. */
+export function reportCliError(err: unknown): void {
+  if (err instanceof ConfigError || err instanceof DataDirLockedError) {
+    console.error(`fengqiao: ${err.message}`);
+  } else if (err instanceof AppError) {
+    const fields = err.fields.map((f) => ` ${f.path} (${f.keyword}${f.params?.reason ? `: ${f.params.reason}` : ''})`).join(';');
+    console.error(`fengqiao: ${translate(err.code, 'en', err.params)}${fields}`);
+  } else {
+    console.error(err);
+  }
+  process.exitCode = 1;
+}
+
+const isMain = process.argv[1] && /cli\.(ts|js)$/.test(process.argv[1]);
+if (isMain) {
+  buildCli().parseAsync(process.argv).catch(reportCliError);
+}

@@ -3,7 +3,7 @@
  * caller (serve command or a test) owns the database and the lifecycle, so the
  * app can be exercised with `app.inject` against any database.
  */
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Plugin as AjvPlugin } from 'ajv';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
@@ -20,6 +20,7 @@ import type { Clock } from './platform/clock.js';
 import type { AppContext } from './platform/context.js';
 import { installErrorHandling } from './platform/http-errors.js';
 import { createMetrics, installMetrics, type Metrics } from './platform/metrics.js';
+import { createRealtime } from './platform/realtime.js';
 import { apiModules } from './modules/index.js';
 
 export interface BuildOptions {
@@ -38,7 +39,20 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     logger:
       opts.logger === false || config.logLevel === 'silent'
         ? false
-        : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+        : {
+            level: config.logLevel,
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            // The SSE stream takes its token in the query string (EventSource cannot set headers): keep it out of logs.
+            serializers: {
+              req: (req: FastifyRequest) => ({
+                method: req.method,
+                url: req.url.replace(/([?&]accessToken=)[^&#]*/gi, '$1[REDACTED]'),
+                host: req.host,
+                remoteAddress: req.ip,
+                remotePort: req.socket?.remotePort,
+              }),
+            },
+          },
     bodyLimit: 1_048_576,
     trustProxy: true,
     ajv: {
@@ -48,7 +62,9 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   };
   const app = Fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>();
 
-  const ctx: AppContext = { config, database: opts.database, db: opts.database.db, clock: opts.clock, log: app.log };
+  const realtime = await createRealtime(opts.database, app.log);
+  app.addHook('onClose', async () => realtime.close());
+  const ctx: AppContext = { config, database: opts.database, db: opts.database.db, clock: opts.clock, log: app.log, realtime };
   const metrics = createMetrics();
   app.decorate('ctx', ctx);
   app.decorate('metrics', metrics);

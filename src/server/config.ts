@@ -26,6 +26,8 @@ export interface Config {
   timezone: string;
   /** How often the timer sweeper polls, in ms. */
   sweepIntervalMs: number;
+  /** Where the outbox posts `webhook` messages as JSON (FENGQIAO_WEBHOOK_URL); unset = no webhook. */
+  webhookUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -96,5 +98,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     loginRateLimitPerMinute: intSetting('FENGQIAO_LOGIN_RATE_LIMIT', env.FENGQIAO_LOGIN_RATE_LIMIT, 20, 1, 100000),
     timezone: env.FENGQIAO_TIMEZONE || 'Asia/Shanghai',
     sweepIntervalMs: intSetting('FENGQIAO_SWEEP_INTERVAL_MS', env.FENGQIAO_SWEEP_INTERVAL_MS, 1000, 50, 600000),
+    webhookUrl: httpUrlSetting('FENGQIAO_WEBHOOK_URL', env.FENGQIAO_WEBHOOK_URL),
   };
+}
+
+/** An optional http(s) URL; a malformed one stops start-up instead of failing every delivery later. */
+function httpUrlSetting(name: string, raw: string | undefined): string | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
+  return url.toString();
 }

@@ -4,12 +4,25 @@
  */
 import type { ApiModule } from '../platform/context.js';
 import { adminModule } from './admin/admin.routes.js';
+import { casesModule } from './cases/cases.routes.js';
+import { configModule } from './config/config.routes.js';
 import { orgsModule } from './orgs/orgs.routes.js';
 import { usersModule } from './users/users.routes.js';
+import { notificationsModule } from './notifications/notifications.routes.js';
+import { eventsModule } from './events/events.routes.js';
 
-export const apiModules: ApiModule[] = [usersModule, orgsModule, adminModule];
+export const apiModules: ApiModule[] = [usersModule, orgsModule, configModule, casesModule, notificationsModule, eventsModule, adminModule];
 
 import type { Sweeper } from '../platform/scheduler.js';
+import { createOutboxSweeper } from '../platform/outbox.js';
+import { timerHandlers } from '../platform/timer-registry.js';
+import { createTimerSweeper } from '../platform/timers.js';
+import { notificationDeliverers } from './notifications/notifications.outbox.js';
 
-/** Background sweepers (timers, outbox) run by the scheduler and by the test clock. */
-export const sweepers: Sweeper[] = [];
+/**
+ * Background sweepers (timers, outbox) run by the scheduler and by the test clock.
+ * Timers first: a firing timer often enqueues notifications, which the outbox
+ * sweeper then delivers in the same round. Modules add timer kinds to
+ * `timerHandlers` (platform/timer-registry.ts) when imported above.
+ */
+export const sweepers: Sweeper[] = [createTimerSweeper(timerHandlers), createOutboxSweeper({ ...notificationDeliverers })];

@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { DB } from '../db/schema.js';
 import type { Clock } from './clock.js';
+import type { Realtime } from './realtime.js';
 
 /** What every service needs, created once per server and passed down explicitly. */
 export interface AppContext {
@@ -14,6 +15,8 @@ export interface AppContext {
   db: Kysely<DB>;
   clock: Clock;
   log: FastifyBaseLogger;
+  /** Event bus behind the SSE stream; publish after commit only. */
+  realtime: Realtime;
 }
 
 

@@ -25,21 +25,23 @@ export async function createTestApp(opts: { kind?: TemplateKind; start?: Date; e
     { testClock: true },
   );
   const app = await buildApp({ config, database, clock, logger: false });
-  const tokens = new Map<string, string>();
+  // Tokens expire on the test clock too, so a cached token is reused only while it is valid.
+  const tokens = new Map<string, { token: string; expiresAt: number }>();
   return {
     app,
     clock,
     database,
     config,
     async as(username, password = TEST_PASSWORD) {
-      let token = tokens.get(username);
-      if (!token) {
+      let cached = tokens.get(username);
+      if (!cached || cached.expiresAt <= clock.now().getTime()) {
         const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
         if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.statusCode} ${res.body}`);
-        token = res.json<{ token: string }>().token;
-        tokens.set(username, token);
+        const body = res.json<{ token: string; expiresAt: string }>();
+        cached = { token: body.token, expiresAt: new Date(body.expiresAt).getTime() };
+        tokens.set(username, cached);
       }
-      return { authorization: `Bearer ${token}` };
+      return { authorization: `Bearer ${cached.token}` };
     },
     async close() {
       await app.close();

@@ -67,6 +67,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       -- the owner's materialised path, copied so scope checks are one indexed prefix match
       owner_path text NOT NULL,
       first_org_id uuid NOT NULL REFERENCES org_units(id),
+      -- the first-receiving unit keeps sight of the case after dispatch (首接负责)
+      first_path text NOT NULL,
       escalation_level int NOT NULL DEFAULT 0,
       major boolean NOT NULL DEFAULT false,
       respond_by timestamptz,
@@ -92,6 +94,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       version int NOT NULL DEFAULT 1
     )`.execute(db);
   await sql`CREATE INDEX cases_owner_path_idx ON cases (owner_path text_pattern_ops, created_at DESC)`.execute(db);
+  await sql`CREATE INDEX cases_first_path_idx ON cases (first_path text_pattern_ops, created_at DESC)`.execute(db);
   await sql`CREATE INDEX cases_status_idx ON cases (status, created_at DESC)`.execute(db);
   await sql`CREATE INDEX cases_created_idx ON cases (created_at DESC)`.execute(db);
   await sql`CREATE INDEX cases_reporter_phone_idx ON cases (reporter_phone) WHERE reporter_phone IS NOT NULL`.execute(db);

@@ -7,9 +7,11 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_foundation.js';
 import * as m0002 from './0002_cases.js';
 import * as m0003 from './0003_platform_jobs.js';
+import * as m0004 from './0004_category_defaults.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_cases': m0002,
   '0003_platform_jobs': m0003,
+  '0004_category_defaults': m0004,
 };

@@ -62,6 +62,7 @@ export interface CasesTable {
   owner_org_id: string;
   owner_path: string;
   first_org_id: string;
+  first_path: string;
   escalation_level: Defaulted<number>;
   major: Defaulted<boolean>;
   respond_by: Timestamp | null;

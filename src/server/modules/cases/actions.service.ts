@@ -1,0 +1,310 @@
+/**
+ * Every staff action on a case (SPEC §3, API `POST /cases/{id}/actions`).
+ * The state machine decides whether the action is legal; this file applies
+ * its effects — timestamps, owner, deadlines, timers, notifications — and the
+ * timeline event, all in one transaction with the case row locked.
+ */
+import type { AppContext } from '../../platform/context.js';
+import { AppError } from '../../platform/errors.js';
+import { can, type Actor, type Permission } from '../../platform/policies.js';
+import { inTransaction } from '../../platform/tx.js';
+import { cancelTimers, scheduleTimer } from '../../platform/timers.js';
+import type { OrgType } from '../../db/foundation.tables.js';
+import {
+  MAJOR_ESCALATION_RESOLVE, computeDeadlines, deadlineFor, remainingOnSuspend, resumeDeadline, targetsFor, type Remaining,
+  type WorkCalendar, type SlaPolicy,
+} from './deadlines.rules.js';
+import { transition, type CaseAction, type CaseState } from './lifecycle.rules.js';
+import type { RiskLevel } from './grading.rules.js';
+import * as repo from './cases.repo.js';
+import { clockKinds, deadlineFlags, escalationTarget, runningClocks } from './cases.rules.js';
+import {
+  HANDLING_ROLES, SUPERVISING_ROLES, TIMER_AUTO_CONFIRM, clockFactsOf, lineOf, notifyUnits, publishAfterCommit, recordEvent,
+  resolveStartOf, slaContext, syncClockTimers, type EventActor, type Trx,
+} from './cases.effects.js';
+import { alertRed } from './intake.service.js';
+
+export interface ActionInput {
+  action: CaseAction;
+  note?: string;
+  targetOrgId?: string;
+  targetCaseId?: string;
+  riskLevel?: RiskLevel;
+  major?: boolean;
+  redirectTo?: string;
+  attachmentIds?: string[];
+}
+
+/** Days after resolution without objection before the case confirms itself (SPEC §3). */
+export const AUTO_CONFIRM_DAYS = 3;
+
+const PERMISSION: Record<CaseAction, Permission[]> = {
+  respond: ['case:handle', 'case:intake'],
+  accept: ['case:handle'],
+  reject: ['case:handle'],
+  dispatch: ['case:dispatch'],
+  transfer: ['case:dispatch', 'case:handle'],
+  escalate: ['case:handle'],
+  start: ['case:handle'],
+  resolve: ['case:handle'],
+  confirm: ['case:handle'],
+  reopen: ['case:handle', 'case:supervise'],
+  close: ['case:handle'],
+  suspend: ['case:handle'],
+  resume: ['case:handle'],
+  merge: ['case:handle'],
+  comment: ['case:read'],
+  regrade: ['case:handle', 'case:supervise'],
+  add_info: ['case:handle', 'case:intake'],
+};
+
+const NOTE_REQUIRED: CaseAction[] = ['reject', 'resolve', 'reopen', 'suspend', 'comment', 'regrade', 'escalate', 'transfer'];
+
+/** Whether the actor may take `action` on this case: the permission, on the owner's or first unit's subtree. */
+export function mayAct(actor: Actor, row: Pick<repo.CaseRow, 'owner_path' | 'first_path'>, action: CaseAction): boolean {
+  return PERMISSION[action].some((p) => can(actor, p, row.owner_path) || can(actor, p, row.first_path));
+}
+
+export function canSee(actor: Actor, row: Pick<repo.CaseRow, 'owner_path' | 'first_path'>): boolean {
+  return can(actor, 'case:read', row.owner_path) || can(actor, 'case:read', row.first_path);
+}
+
+interface Applied {
+  patch: repo.CasePatch;
+  data: Record<string, unknown>;
+  orgId?: string | null;
+  /** Run after the row is updated, in the same transaction. */
+  after?: (updated: repo.CaseRow) => Promise<void>;
+}
+
+type Org = NonNullable<Awaited<ReturnType<typeof repo.findOrg>>>;
+
+async function targetOrg(trx: Trx, id: string | undefined, field = 'body.targetOrgId'): Promise<Org> {
+  if (!id) throw AppError.invalidField(field, 'choose the unit');
+  const org = await repo.findOrg(trx, id);
+  if (!org || !org.active) throw AppError.invalidField(field, 'unknown or inactive unit');
+  return org;
+}
+
+/** The unit one level up from the owner, or 409 at the top of the ladder. */
+export async function nextLevelUp(trx: Trx, row: repo.CaseRow): Promise<Org> {
+  const owner = await repo.findOrg(trx, row.owner_org_id);
+  const line = await repo.orgsByIds(trx, lineOf(row.owner_path));
+  const byId = new Map(line.map((o) => [o.id, o]));
+  const ancestors = lineOf(row.owner_path).slice(0, -1).map((id) => byId.get(id)!).filter(Boolean);
+  const targetId = owner ? escalationTarget({ type: owner.type as OrgType, parent_id: owner.parent_id }, ancestors.map((a) => ({ id: a.id, type: a.type as OrgType }))) : null;
+  if (!targetId) throw new AppError('CONFLICT', { reason: 'the case is already at the top of the escalation ladder' });
+  return (await repo.findOrg(trx, targetId))!;
+}
+
+/** Moves ownership one level up (manual or on a breach); a major escalation restarts the resolve clock at 3 working days. */
+export async function escalationPatch(trx: Trx, row: repo.CaseRow, now: Date, calendar: WorkCalendar, major: boolean): Promise<{ patch: repo.CasePatch; target: Org }> {
+  const target = await nextLevelUp(trx, row);
+  const patch: repo.CasePatch = { owner_org_id: target.id, owner_path: target.path, escalation_level: row.escalation_level + 1 };
+  if (major) {
+    patch.major = true;
+    patch.resolve_by = deadlineFor(MAJOR_ESCALATION_RESOLVE, now, calendar);
+    patch.extra = JSON.stringify({ ...row.extra, resolveStart: now.toISOString() });
+  }
+  return { patch, target };
+}
+
+/** Recomputes the amber/overdue flags from the clocks still running. */
+export function flagsAfter(row: repo.CaseRow, patch: repo.CasePatch, now: Date, calendar: WorkCalendar, policy: SlaPolicy) {
+  const merged = { ...row, ...patch } as repo.CaseRow;
+  if (patch.extra && typeof patch.extra === 'string') merged.extra = JSON.parse(patch.extra);
+  const kinds = clockKinds(targetsFor(policy, merged.risk_level as RiskLevel, merged.channel));
+  return deadlineFlags(runningClocks(clockFactsOf(merged), kinds), now, calendar);
+}
+
+export async function performAction(ctx: AppContext, actor: Actor, caseId: string, input: ActionInput): Promise<repo.CaseRow> {
+  if (NOTE_REQUIRED.includes(input.action) && !input.note?.trim()) throw AppError.invalidField('body.note', 'a note (reason) is required for this action');
+  const { policy, calendar } = await slaContext(ctx.db);
+  return inTransaction(ctx, async (trx, afterCommit) => {
+    const row = await repo.lockCase(trx, caseId);
+    if (!row || !canSee(actor, row)) throw AppError.notFound('case');
+    if (!mayAct(actor, row, input.action)) throw new AppError('FORBIDDEN');
+    const from = row.status as CaseState;
+    const step = transition(from, input.action, { responded: Boolean(row.responded_at), suspendedFrom: row.status_before_suspend as CaseState | null });
+    if (!step.ok) {
+      throw new AppError('ILLEGAL_TRANSITION', { status: from, action: input.action }, { allowedActions: step.allowed });
+    }
+    const now = ctx.clock.now();
+    const applied = await applyEffects(ctx, trx, actor, row, input, now, calendar, policy);
+    const patch: repo.CasePatch = { ...applied.patch, status: step.to, updated_at: now };
+    Object.assign(patch, flagsAfter(row, patch, now, calendar, policy));
+    const updated = await repo.updateCase(trx, row.id, patch);
+    const attachments = input.attachmentIds?.length ? await attachAll(trx, row.id, input.attachmentIds) : [];
+    await recordEvent(trx, {
+      caseId: row.id,
+      actor: { kind: 'staff', id: actor.id, name: actor.displayName } satisfies EventActor,
+      action: input.action,
+      fromStatus: from,
+      toStatus: step.to,
+      orgId: applied.orgId ?? null,
+      note: input.note?.trim() || null,
+      data: applied.data,
+      attachments,
+      at: now,
+    });
+    await syncClockTimers(trx, updated, now, calendar, policy);
+    await applied.after?.(updated);
+    publishAfterCommit(ctx, afterCommit, `case.${input.action}`, updated);
+    return updated;
+  });
+}
+
+async function attachAll(trx: Trx, caseId: string, ids: string[]) {
+  const rows = await repo.attachmentsByIds(trx, ids);
+  if (rows.length !== ids.length || rows.some((a) => a.case_id && a.case_id !== caseId)) {
+    throw AppError.invalidField('body.attachmentIds', 'unknown or already used attachment');
+  }
+  await trx.updateTable('attachments').set({ case_id: caseId }).where('id', 'in', ids).execute();
+  return rows.map((a) => ({ id: a.id, fileName: a.file_name, mimeType: a.mime_type }));
+}
+
+async function applyEffects(
+  ctx: AppContext,
+  trx: Trx,
+  actor: Actor,
+  row: repo.CaseRow,
+  input: ActionInput,
+  now: Date,
+  calendar: WorkCalendar,
+  policy: SlaPolicy,
+): Promise<Applied> {
+  const level = row.risk_level as RiskLevel;
+  switch (input.action) {
+    case 'respond':
+      return { patch: { responded_at: now }, data: {} };
+    case 'accept': {
+      const d = computeDeadlines({ policy, level, channel: row.channel, createdAt: row.created_at, acceptedAt: now, calendar });
+      return { patch: { accepted_at: now, resolve_by: d.resolveBy, responded_at: row.responded_at ?? now }, data: { resolveBy: d.resolveBy.toISOString() } };
+    }
+    case 'reject':
+      if (!input.redirectTo?.trim()) throw AppError.invalidField('body.redirectTo', 'tell the resident where to go instead');
+      return { patch: { responded_at: row.responded_at ?? now }, data: { redirectTo: input.redirectTo.trim() } };
+    case 'dispatch':
+    case 'transfer': {
+      const suggested = (row.extra as { routing?: { suggestedOrgId?: string } }).routing?.suggestedOrgId;
+      const target = await targetOrg(trx, input.targetOrgId ?? (input.action === 'dispatch' ? suggested : undefined));
+      if (target.id === row.owner_org_id && input.action === 'transfer') throw AppError.invalidField('body.targetOrgId', 'the case is already there');
+      return {
+        patch: { owner_org_id: target.id, owner_path: target.path },
+        orgId: target.id,
+        data: { fromOrgId: row.owner_org_id, toOrgId: target.id, toOrgName: target.name },
+        after: async (updated) => {
+          await notifyUnits(trx, now, {
+            orgIds: [target.id],
+            roles: HANDLING_ROLES,
+            kind: `case.${input.action}`,
+            title: { 'zh-CN': `诉求已分派至本单位 ${row.tracking_no}：${row.title}`, en: `Case ${row.tracking_no} assigned to your unit: ${row.title}` },
+            caseId: updated.id,
+          });
+        },
+      };
+    }
+    case 'escalate': {
+      const { patch, target } = await escalationPatch(trx, row, now, calendar, input.major ?? false);
+      return {
+        patch,
+        orgId: target.id,
+        data: { fromOrgId: row.owner_org_id, toOrgId: target.id, toOrgName: target.name, major: input.major ?? false, automatic: false },
+        after: (updated) => notifyEscalation(trx, now, updated, target.id),
+      };
+    }
+    case 'start':
+      return { patch: {}, data: {} };
+    case 'resolve':
+      return {
+        patch: { resolved_at: now },
+        data: {},
+        after: async (updated) => {
+          await scheduleTimer(trx, { kind: TIMER_AUTO_CONFIRM, subjectId: updated.id, dueAt: new Date(now.getTime() + AUTO_CONFIRM_DAYS * 86_400_000), payload: { resolvedAt: now.toISOString() }, now });
+        },
+      };
+    case 'confirm':
+      return { patch: { confirmed_at: now }, data: { by: 'staff' }, after: async (u) => void (await cancelTimers(trx, u.id, now, [TIMER_AUTO_CONFIRM])) };
+    case 'reopen': {
+      const resolveBy = deadlineFor(targetsFor(policy, level, row.channel).resolve, now, calendar);
+      return {
+        patch: { resolved_at: null, confirmed_at: null, resolve_by: resolveBy, extra: JSON.stringify({ ...row.extra, resolveStart: now.toISOString() }) },
+        data: { resolveBy: resolveBy.toISOString() },
+        after: async (u) => void (await cancelTimers(trx, u.id, now, [TIMER_AUTO_CONFIRM])),
+      };
+    }
+    case 'close':
+      return { patch: { closed_at: now }, data: {}, after: async (u) => void (await cancelTimers(trx, u.id, now)) };
+    case 'suspend': {
+      const kinds = clockKinds(targetsFor(policy, level, row.channel));
+      const remaining: Record<string, Remaining> = {};
+      for (const c of runningClocks(clockFactsOf(row), kinds)) remaining[c.clock] = remainingOnSuspend(c.due, now, c.kind, calendar);
+      return { patch: { suspended_at: now, status_before_suspend: row.status, suspended_remaining: JSON.stringify(remaining) }, data: { remaining } };
+    }
+    case 'resume': {
+      const remaining = (row.suspended_remaining ?? {}) as Record<string, Remaining>;
+      const patch: repo.CasePatch = { suspended_at: null, status_before_suspend: null, suspended_remaining: null };
+      if (remaining.respond) patch.respond_by = resumeDeadline(remaining.respond, now, calendar);
+      if (remaining.accept) patch.accept_by = resumeDeadline(remaining.accept, now, calendar);
+      if (remaining.resolve) patch.resolve_by = resumeDeadline(remaining.resolve, now, calendar);
+      if (remaining.resolve && row.resolve_by && resolveStartOf(row)) {
+        // Keep the 80% warning proportional: shift the window's start by the paused time.
+        const paused = now.getTime() - (row.suspended_at?.getTime() ?? now.getTime());
+        patch.extra = JSON.stringify({ ...row.extra, resolveStart: new Date(resolveStartOf(row)!.getTime() + paused).toISOString() });
+      }
+      return { patch, data: { suspendedMinutes: Math.round((now.getTime() - (row.suspended_at?.getTime() ?? now.getTime())) / 60_000) } };
+    }
+    case 'merge': {
+      if (!input.targetCaseId) throw AppError.invalidField('body.targetCaseId', 'choose the case to merge into');
+      if (input.targetCaseId === row.id) throw AppError.invalidField('body.targetCaseId', 'a case cannot merge into itself');
+      const target = await repo.findCase(trx, input.targetCaseId);
+      if (!target || !canSee(actor, target)) throw AppError.invalidField('body.targetCaseId', 'unknown case');
+      if (['merged', 'closed', 'rejected'].includes(target.status)) throw AppError.invalidField('body.targetCaseId', 'the target case is finished');
+      return {
+        patch: { merged_into: target.id },
+        data: { into: target.id, intoTrackingNo: target.tracking_no },
+        after: async (u) => {
+          await cancelTimers(trx, u.id, now);
+          await recordEvent(trx, {
+            caseId: target.id, actor: { kind: 'staff', id: actor.id, name: actor.displayName }, action: 'merged_in', fromStatus: target.status,
+            toStatus: target.status, note: input.note ?? null, data: { from: row.id, fromTrackingNo: row.tracking_no }, at: now,
+          });
+        },
+      };
+    }
+    case 'comment':
+    case 'add_info':
+      return { patch: {}, data: {} };
+    case 'regrade': {
+      if (!input.riskLevel) throw AppError.invalidField('body.riskLevel', 'choose the new risk level');
+      if (input.riskLevel === level) throw AppError.invalidField('body.riskLevel', 'the case already has this level');
+      const d = computeDeadlines({ policy, level: input.riskLevel, channel: row.channel, createdAt: row.created_at, acceptedAt: row.accepted_at, calendar });
+      const manual = { code: 'manual', level: input.riskLevel, value: input.note, by: actor.displayName };
+      const reasons = [manual, ...(row.risk_reasons as unknown[])];
+      return {
+        patch: {
+          risk_level: input.riskLevel,
+          risk_reasons: JSON.stringify(reasons),
+          respond_by: row.responded_at ? row.respond_by : d.respondBy,
+          accept_by: row.accepted_at ? row.accept_by : d.acceptBy,
+          resolve_by: row.resolved_at || row.major ? row.resolve_by : d.resolveBy,
+        },
+        data: { from: level, to: input.riskLevel },
+        after: async (u) => {
+          if (input.riskLevel === 'red') await alertRed(trx, now, u, []);
+        },
+      };
+    }
+  }
+}
+
+export async function notifyEscalation(trx: Trx, now: Date, row: repo.CaseRow, targetId: string) {
+  await notifyUnits(trx, now, {
+    orgIds: [targetId],
+    roles: [...new Set([...HANDLING_ROLES, ...SUPERVISING_ROLES])],
+    kind: 'case.escalated',
+    title: { 'zh-CN': `提级办理 ${row.tracking_no}：${row.title}`, en: `Escalated ${row.tracking_no}: ${row.title}` },
+    caseId: row.id,
+  });
+}
+

@@ -1,0 +1,126 @@
+/**
+ * Side effects every case change shares, all written in the caller's
+ * transaction: the timeline event, the deadline timers, the outbox rows for
+ * notifications; and the realtime push, which only goes out after commit.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import type { AppContext } from '../../platform/context.js';
+import { enqueue } from '../../platform/outbox.js';
+import { cancelTimers, scheduleTimer } from '../../platform/timers.js';
+import type { AfterCommit } from '../../platform/tx.js';
+import { ancestorIds } from '../orgs/orgs.rules.js';
+import { readSetting, workCalendar } from '../config/config.service.js';
+import { targetsFor, warningAt, type WorkCalendar } from './deadlines.rules.js';
+import * as repo from './cases.repo.js';
+import { clockKinds, runningClocks, type ClockFacts, type SlaClockName } from './cases.rules.js';
+
+export const TIMER_WARN = 'case.warn';
+export const TIMER_BREACH = 'case.breach';
+export const TIMER_AUTO_CONFIRM = 'case.auto_confirm';
+export const CLOCK_TIMER_KINDS = [TIMER_WARN, TIMER_BREACH] as const;
+
+export type EventActor =
+  | { kind: 'staff'; id: string; name: string }
+  | { kind: 'resident'; name: string | null }
+  | { kind: 'system' };
+
+export interface EventInput {
+  caseId: string;
+  actor: EventActor;
+  action: string;
+  fromStatus: string | null;
+  toStatus: string | null;
+  orgId?: string | null;
+  note?: string | null;
+  data?: Record<string, unknown>;
+  attachments?: unknown[];
+  at: Date;
+}
+
+export function recordEvent(trx: Kysely<DB>, e: EventInput) {
+  return repo.insertEvent(trx, {
+    case_id: e.caseId,
+    at: e.at,
+    actor_kind: e.actor.kind,
+    actor_id: e.actor.kind === 'staff' ? e.actor.id : null,
+    actor_name: e.actor.kind === 'system' ? null : e.actor.name,
+    action: e.action,
+    from_status: e.fromStatus,
+    to_status: e.toStatus,
+    org_id: e.orgId ?? null,
+    note: e.note ?? null,
+    data: JSON.stringify(e.data ?? {}),
+    attachments: JSON.stringify(e.attachments ?? []),
+  });
+}
+
+/** The resolve window's start as stored (acceptance, reopening or major escalation). */
+export function resolveStartOf(row: repo.CaseRow): Date | null {
+  const stored = (row.extra as { resolveStart?: string }).resolveStart;
+  return stored ? new Date(stored) : row.accepted_at;
+}
+
+export function clockFactsOf(row: repo.CaseRow): ClockFacts {
+  return { ...row, resolveStart: resolveStartOf(row) };
+}
+
+/**
+ * Replaces the case's warning and breach timers with ones matching its
+ * current deadlines. Idempotent: called after any change to deadlines or state.
+ */
+export async function syncClockTimers(trx: Kysely<DB>, row: repo.CaseRow, now: Date, calendar: WorkCalendar, policy: Parameters<typeof targetsFor>[0]) {
+  await cancelTimers(trx, row.id, now, CLOCK_TIMER_KINDS);
+  const kinds = clockKinds(targetsFor(policy, row.risk_level as 'red' | 'yellow' | 'blue', row.channel));
+  for (const c of runningClocks(clockFactsOf(row), kinds)) {
+    const payload = { clock: c.clock, dueAt: c.due.toISOString() };
+    const warnAt = warningAt(c.start, c.due, 0.8, calendar, c.kind);
+    if (warnAt.getTime() > now.getTime()) await scheduleTimer(trx, { kind: TIMER_WARN, subjectId: row.id, dueAt: warnAt, payload, now });
+    await scheduleTimer(trx, { kind: TIMER_BREACH, subjectId: row.id, dueAt: c.due, payload, now });
+  }
+}
+
+export async function slaContext(db: Kysely<DB>) {
+  const [policy, calendar] = await Promise.all([readSetting(db, 'slaPolicy'), workCalendar(db)]);
+  return { policy, calendar };
+}
+
+export interface NotifyInput {
+  orgIds: string[];
+  roles: string[];
+  kind: string;
+  title: { 'zh-CN': string; en: string };
+  body?: string;
+  caseId: string;
+  data?: Record<string, unknown>;
+}
+
+/** Queues an in-app notification to the holders of `roles` at `orgIds`; delivered after commit. */
+export function notifyUnits(trx: Kysely<DB>, now: Date, n: NotifyInput) {
+  return enqueue(
+    trx,
+    'notify',
+    { recipients: { orgIds: n.orgIds, roles: n.roles }, kind: n.kind, title: n.title, body: n.body ?? '', caseId: n.caseId, data: n.data ?? {} },
+    now,
+  );
+}
+
+/** Roles that handle a case at a unit: whoever works cases there. */
+export const HANDLING_ROLES = ['community_secretary', 'receptionist', 'handler', 'subdistrict_admin', 'district_admin'];
+/** Roles that supervise a unit from above. */
+export const SUPERVISING_ROLES = ['subdistrict_admin', 'district_admin', 'leader', 'supervisor', 'community_secretary'];
+
+/** The unit itself plus each ancestor, root first (ids from the materialised path). */
+export function lineOf(path: string): string[] {
+  return [...ancestorIds(path), path.split('/').filter(Boolean).at(-1)!];
+}
+
+/** Pushes a realtime event after commit: ids and names only, never personal data. */
+export function publishAfterCommit(ctx: AppContext, afterCommit: AfterCommit, name: string, row: repo.CaseRow, data: Record<string, string | number | boolean> = {}) {
+  afterCommit(() =>
+    ctx.realtime.publish({ name, caseId: row.id, orgPath: row.owner_path, data: { riskLevel: row.risk_level, status: row.status, ...data } }),
+  );
+}
+
+export type Trx = Transaction<DB>;
+export type { SlaClockName };

@@ -1,0 +1,77 @@
+/**
+ * Where a case is (SPEC §9 location): a building code gives building,
+ * community and grid; a map point gives the community whose polygon holds it;
+ * a free address is matched against building addresses by trigram similarity;
+ * anything else goes to the district desk for manual dispatch.
+ */
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import { AppError } from '../../platform/errors.js';
+import { containsPoint } from '../orgs/geometry.rules.js';
+import * as repo from './cases.repo.js';
+
+export interface LocationInput {
+  address?: string;
+  lat?: number;
+  lng?: number;
+  buildingCode?: string;
+}
+
+export interface ResolvedLocation {
+  address: string | null;
+  lat: number | null;
+  lng: number | null;
+  buildingCode: string | null;
+  communityId: string | null;
+  gridId: string | null;
+  source: 'building' | 'point' | 'address' | 'none';
+}
+
+type Polygon = { id: string; geometry: { type: string; coordinates: unknown } };
+const polygonCache = new WeakMap<Kysely<DB>, { at: number; rows: Polygon[] }>();
+
+async function communityPolygons(db: Kysely<DB>): Promise<Polygon[]> {
+  const hit = polygonCache.get(db);
+  if (hit && performance.now() - hit.at < 60_000) return hit.rows;
+  const rows = (await repo.communitiesWithGeometry(db)).map((r) => ({ id: r.id, geometry: r.geometry as Polygon['geometry'] }));
+  polygonCache.set(db, { at: performance.now(), rows });
+  return rows;
+}
+
+export async function resolveLocation(db: Kysely<DB>, input: LocationInput | undefined, fieldPrefix = 'body.location'): Promise<ResolvedLocation> {
+  const base: ResolvedLocation = {
+    address: input?.address?.trim() || null,
+    lat: input?.lat ?? null,
+    lng: input?.lng ?? null,
+    buildingCode: null,
+    communityId: null,
+    gridId: null,
+    source: 'none',
+  };
+  if (!input) return base;
+  if (input.buildingCode) {
+    const building = await repo.findBuilding(db, input.buildingCode);
+    if (!building) throw AppError.invalidField(`${fieldPrefix}.buildingCode`, 'unknown building code');
+    return {
+      address: base.address ?? building.address,
+      lat: base.lat ?? building.lat,
+      lng: base.lng ?? building.lng,
+      buildingCode: building.code,
+      communityId: building.community_id,
+      gridId: building.grid_id,
+      source: 'building',
+    };
+  }
+  if ((input.lat === undefined) !== (input.lng === undefined)) {
+    throw AppError.invalidField(`${fieldPrefix}.${input.lat === undefined ? 'lat' : 'lng'}`, 'lat and lng go together');
+  }
+  if (input.lat !== undefined && input.lng !== undefined) {
+    const hit = (await communityPolygons(db)).find((c) => containsPoint(c.geometry, input.lng!, input.lat!));
+    if (hit) return { ...base, communityId: hit.id, source: 'point' };
+  }
+  if (base.address) {
+    const match = await repo.closestBuildingByAddress(db, base.address);
+    if (match) return { ...base, buildingCode: match.code, communityId: match.community_id, gridId: match.grid_id, source: 'address' };
+  }
+  return base;
+}

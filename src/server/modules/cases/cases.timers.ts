@@ -1,0 +1,125 @@
+/**
+ * What happens when a case's deadline timers fire (SPEC §5). Each handler
+ * re-reads the case under lock and does nothing if the clock it was set for
+ * has since stopped or moved, so a stale timer is harmless.
+ */
+import type { AppContext } from '../../platform/context.js';
+import { registerTimerHandler } from '../../platform/timer-registry.js';
+import type { TimerRow } from '../../platform/timers.js';
+import type { AfterCommit } from '../../platform/tx.js';
+import * as repo from './cases.repo.js';
+import { clockKinds, runningClocks, type SlaClockName } from './cases.rules.js';
+import {
+  HANDLING_ROLES, SUPERVISING_ROLES, TIMER_AUTO_CONFIRM, TIMER_BREACH, TIMER_WARN, clockFactsOf, lineOf, notifyUnits,
+  publishAfterCommit, recordEvent, slaContext, syncClockTimers, type Trx,
+} from './cases.effects.js';
+import { escalationPatch, notifyEscalation } from './actions.service.js';
+import { deadlineFor, targetsFor } from './deadlines.rules.js';
+import type { RiskLevel } from './grading.rules.js';
+
+const CLOCK_NAMES: Record<SlaClockName, { 'zh-CN': string; en: string }> = {
+  respond: { 'zh-CN': '告知', en: 'respond' },
+  accept: { 'zh-CN': '受理', en: 'accept' },
+  resolve: { 'zh-CN': '化解', en: 'resolve' },
+};
+
+/** The running clock this timer was set for, if it is still running with the same deadline. */
+async function stillDue(trx: Trx, ctx: AppContext, timer: TimerRow) {
+  const row = await repo.lockCase(trx, timer.subject_id);
+  if (!row) return null;
+  const { clock, dueAt } = timer.payload as { clock: SlaClockName; dueAt: string };
+  const { policy } = await slaContext(trx);
+  const kinds = clockKinds(targetsFor(policy, row.risk_level as RiskLevel, row.channel));
+  const running = runningClocks(clockFactsOf(row), kinds).find((c) => c.clock === clock);
+  if (!running || running.due.toISOString() !== dueAt) return null;
+  return { row, clock };
+}
+
+async function onWarning(trx: Trx, ctx: AppContext, timer: TimerRow, afterCommit: AfterCommit) {
+  const hit = await stillDue(trx, ctx, timer);
+  if (!hit) return;
+  const now = ctx.clock.now();
+  const updated = hit.row.warning ? hit.row : await repo.updateCase(trx, hit.row.id, { warning: true, updated_at: now });
+  await notifyUnits(trx, now, {
+    orgIds: [hit.row.owner_org_id],
+    roles: HANDLING_ROLES,
+    kind: 'case.warning',
+    title: {
+      'zh-CN': `临期提醒 ${hit.row.tracking_no}：${CLOCK_NAMES[hit.clock]['zh-CN']}时限已过80%`,
+      en: `Deadline warning ${hit.row.tracking_no}: 80% of the ${CLOCK_NAMES[hit.clock].en} window used`,
+    },
+    caseId: hit.row.id,
+    data: { clock: hit.clock },
+  });
+  publishAfterCommit(ctx, afterCommit, 'case.warning', updated, { clock: hit.clock });
+}
+
+/**
+ * A breach: mark overdue, record the miss against the owning unit, notify the
+ * owner and its supervisors; a missed accept or resolve deadline moves the case
+ * one level up the ladder (SPEC §5), with a fresh window for the new owner.
+ */
+async function onBreach(trx: Trx, ctx: AppContext, timer: TimerRow, afterCommit: AfterCommit) {
+  const hit = await stillDue(trx, ctx, timer);
+  if (!hit) return;
+  const { row, clock } = hit;
+  const now = ctx.clock.now();
+  const { policy, calendar } = await slaContext(trx);
+  await repo.recordSlaMiss(trx, { case_id: row.id, org_id: row.owner_org_id, clock, due_at: timer.due_at, recorded_at: now });
+  const supervisors = lineOf(row.owner_path).slice(0, -1);
+  await notifyUnits(trx, now, {
+    orgIds: [row.owner_org_id, ...supervisors],
+    roles: [...new Set([...HANDLING_ROLES, ...SUPERVISING_ROLES])],
+    kind: 'case.overdue',
+    title: {
+      'zh-CN': `超时 ${row.tracking_no}：${CLOCK_NAMES[clock]['zh-CN']}已超过时限`,
+      en: `Overdue ${row.tracking_no}: the ${CLOCK_NAMES[clock].en} deadline has passed`,
+    },
+    caseId: row.id,
+    data: { clock },
+  });
+  await recordEvent(trx, {
+    caseId: row.id, actor: { kind: 'system' }, action: 'breach', fromStatus: row.status, toStatus: row.status,
+    orgId: row.owner_org_id, data: { clock, dueAt: timer.due_at.toISOString() }, at: now,
+  });
+  let updated = await repo.updateCase(trx, row.id, { overdue: true, warning: true, updated_at: now });
+  if (clock !== 'respond') {
+    try {
+      const { patch, target } = await escalationPatch(trx, row, now, calendar, false);
+      // The new owner gets a fresh window for the clock that was missed.
+      const targets = targetsFor(policy, row.risk_level as RiskLevel, row.channel);
+      if (clock === 'accept') patch.accept_by = deadlineFor(targets.accept, now, calendar);
+      else {
+        patch.resolve_by = deadlineFor(targets.resolve, now, calendar);
+        patch.extra = JSON.stringify({ ...row.extra, resolveStart: now.toISOString() });
+      }
+      updated = await repo.updateCase(trx, row.id, { ...patch, overdue: false, warning: false, updated_at: now });
+      await recordEvent(trx, {
+        caseId: row.id, actor: { kind: 'system' }, action: 'escalate', fromStatus: row.status, toStatus: row.status, orgId: target.id,
+        note: null, data: { fromOrgId: row.owner_org_id, toOrgId: target.id, toOrgName: target.name, automatic: true, clock }, at: now,
+      });
+      await notifyEscalation(trx, now, updated, target.id);
+      await syncClockTimers(trx, updated, now, calendar, policy);
+      publishAfterCommit(ctx, afterCommit, 'case.escalated', updated, { automatic: true });
+    } catch (err) {
+      // At the top of the ladder there is nowhere to go: the breach stands, nothing moves.
+      if ((err as { code?: string }).code !== 'CONFLICT') throw err;
+    }
+  }
+  publishAfterCommit(ctx, afterCommit, 'case.overdue', updated, { clock });
+}
+
+/** No objection within the window: the resolution counts as confirmed (SPEC §3). */
+async function onAutoConfirm(trx: Trx, ctx: AppContext, timer: TimerRow, afterCommit: AfterCommit) {
+  const row = await repo.lockCase(trx, timer.subject_id);
+  const { resolvedAt } = timer.payload as { resolvedAt: string };
+  if (!row || row.status !== 'resolved' || row.resolved_at?.toISOString() !== resolvedAt) return;
+  const now = ctx.clock.now();
+  const updated = await repo.updateCase(trx, row.id, { status: 'confirmed', confirmed_at: now, updated_at: now });
+  await recordEvent(trx, { caseId: row.id, actor: { kind: 'system' }, action: 'confirm', fromStatus: 'resolved', toStatus: 'confirmed', data: { by: 'auto' }, at: now });
+  publishAfterCommit(ctx, afterCommit, 'case.confirm', updated);
+}
+
+registerTimerHandler(TIMER_WARN, onWarning);
+registerTimerHandler(TIMER_BREACH, onBreach);
+registerTimerHandler(TIMER_AUTO_CONFIRM, onAutoConfirm);

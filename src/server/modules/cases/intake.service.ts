@@ -1,0 +1,228 @@
+/**
+ * Intake (SPEC §3, §9): one transaction writes the case, its first timeline
+ * event, its deadline timers and its outbox rows, so an acknowledged case is
+ * never lost and never half-written. `Idempotency-Key` makes a retried
+ * submission return the case the first attempt created.
+ */
+import { createHash, randomInt } from 'node:crypto';
+import type { AppContext } from '../../platform/context.js';
+import { AppError } from '../../platform/errors.js';
+import { can, type Actor } from '../../platform/policies.js';
+import { inTransaction } from '../../platform/tx.js';
+import { requirePermission } from '../../platform/scope.js';
+import { readSetting } from '../config/config.service.js';
+import { shanghaiDate, computeDeadlines } from './deadlines.rules.js';
+import { describeReason, gradeCase, type RiskReason, type Urgency } from './grading.rules.js';
+import { resolveLocation, type LocationInput } from './cases.location.js';
+import * as repo from './cases.repo.js';
+import { trackingNumber } from './cases.rules.js';
+import { caseSearchText } from './search.rules.js';
+import {
+  HANDLING_ROLES, SUPERVISING_ROLES, lineOf, notifyUnits, publishAfterCommit, recordEvent, slaContext, syncClockTimers, type EventActor,
+} from './cases.effects.js';
+
+export const CHANNELS = ['walk_in', 'hotline', 'online', 'qr', 'grid', 'secretary', 'open311', 'api'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export interface IntakeInput {
+  channel: Channel;
+  serviceType?: string;
+  category: string;
+  title: string;
+  description: string;
+  location?: LocationInput;
+  reporter?: { name?: string; phone?: string; idNumber?: string };
+  anonymous?: boolean;
+  peopleInvolved?: number;
+  amountInvolved?: number;
+  urgency?: Urgency;
+  flags?: string[];
+  /** 书记在线: which party secretary the resident addresses. */
+  secretaryLevel?: 'community' | 'subdistrict' | 'district';
+  attachmentIds?: string[];
+  extra?: Record<string, unknown>;
+}
+
+export type Submitter = { kind: 'staff'; actor: Actor } | { kind: 'resident'; verifiedPhone: string | null };
+
+export interface IntakeResult {
+  row: repo.CaseRow;
+  /** The resident's access code: shown once, on creation only (stored hashed). */
+  accessCode: string | null;
+  replayed: boolean;
+}
+
+export const TRACKING_PREFIX = 'GM';
+
+export function hashAccessCode(trackingNo: string, code: string): string {
+  return createHash('sha256').update(`${trackingNo}:${code}`).digest('hex');
+}
+
+type Org = NonNullable<Awaited<ReturnType<typeof repo.findOrg>>>;
+
+/** Picks the unit that owns a new case (首接负责) and the unit routing rules suggest for dispatch. */
+async function routeCase(
+  ctx: AppContext,
+  submitter: Submitter,
+  input: IntakeInput,
+  category: NonNullable<Awaited<ReturnType<typeof repo.findCategory>>>,
+  communityId: string | null,
+): Promise<{ owner: Org; suggested: Org }> {
+  const district = await repo.districtRoot(ctx.db);
+  if (!district) throw new AppError('SERVICE_UNAVAILABLE');
+  const community = communityId ? await repo.findOrg(ctx.db, communityId) : undefined;
+  let suggested: Org = community ?? district;
+  if (category.handling === 'department' && category.department_code) {
+    suggested = (await repo.findOrgByCode(ctx.db, category.department_code)) ?? suggested;
+  }
+  if (input.channel === 'secretary') {
+    const level = input.secretaryLevel ?? 'community';
+    const ancestors = community ? await repo.orgsByIds(ctx.db, lineOf(community.path)) : [];
+    const target = level === 'district' ? district : level === 'subdistrict' ? ancestors.find((a) => a.type === 'subdistrict') : community;
+    const owner = (target as Org | undefined) ?? district;
+    return { owner, suggested: owner };
+  }
+  if (submitter.kind === 'staff') {
+    // Staff at a community (or below) own what they receive; higher levels route it.
+    const intakeRole = submitter.actor.roles.find((r) => ['community', 'station', 'grid'].includes(r.orgType) && can(submitter.actor, 'case:intake', r.orgPath));
+    if (intakeRole) {
+      const own = await repo.findOrg(ctx.db, intakeRole.orgId);
+      if (own) {
+        const ownerOrg = own.type === 'community' ? own : ((await repo.orgsByIds(ctx.db, lineOf(own.path))).find((o) => o.type === 'community') as Org | undefined) ?? own;
+        return { owner: ownerOrg, suggested };
+      }
+    }
+  }
+  return { owner: suggested, suggested };
+}
+
+function checkInput(input: IntakeInput, category: { service_type: string; anonymous_allowed: boolean; active: boolean }, submitter: Submitter) {
+  if (!category.active) throw AppError.invalidField('body.category', 'this category is no longer in use');
+  if (input.serviceType && input.serviceType !== category.service_type) {
+    throw AppError.invalidField('body.serviceType', `category belongs to service type ${category.service_type}`);
+  }
+  if (input.anonymous && !category.anonymous_allowed) throw AppError.invalidField('body.anonymous', 'this category needs a named reporter');
+  if (!input.anonymous && !input.reporter?.phone && submitter.kind === 'resident') {
+    throw AppError.invalidField('body.reporter.phone', 'a phone number is needed to follow up');
+  }
+  if (input.channel === 'secretary' && !input.secretaryLevel) throw AppError.invalidField('body.secretaryLevel', 'choose the secretary you address');
+}
+
+export async function createCase(ctx: AppContext, submitter: Submitter, input: IntakeInput, idempotencyKey?: string): Promise<IntakeResult> {
+  if (submitter.kind === 'staff') requirePermission(submitter.actor, 'case:intake');
+  const scopedKey = idempotencyKey ? `${submitter.kind === 'staff' ? submitter.actor.id : `public:${submitter.verifiedPhone ?? 'anon'}`}:${idempotencyKey}` : null;
+  if (scopedKey) {
+    const existing = await repo.findCaseByIdempotencyKey(ctx.db, scopedKey);
+    if (existing) return { row: existing, accessCode: null, replayed: true };
+  }
+  const category = await repo.findCategory(ctx.db, input.category);
+  if (!category) throw AppError.invalidField('body.category', 'unknown category');
+  checkInput(input, category, submitter);
+  const location = await resolveLocation(ctx.db, input.location);
+  const { owner, suggested } = await routeCase(ctx, submitter, input, category, location.communityId);
+
+  const [rules, { policy, calendar }] = await Promise.all([readSetting(ctx.db, 'gradingRules'), slaContext(ctx.db)]);
+  const grade = gradeCase({ peopleInvolved: input.peopleInvolved, amountInvolved: input.amountInvolved, urgency: input.urgency, flags: input.flags }, rules);
+  const now = ctx.clock.now();
+  const deadlines = computeDeadlines({ policy, level: grade.level, channel: input.channel, createdAt: now, calendar });
+  const trackingNo = trackingNumber(TRACKING_PREFIX, now, await repo.nextDailyNumber(ctx.db, shanghaiDate(now)));
+  const accessCode = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const eventActor: EventActor =
+    submitter.kind === 'staff'
+      ? { kind: 'staff', id: submitter.actor.id, name: submitter.actor.displayName }
+      : { kind: 'resident', name: input.anonymous ? null : input.reporter?.name ?? null };
+
+  try {
+    return await inTransaction(ctx, async (trx, afterCommit) => {
+      const attachments = input.attachmentIds?.length ? await repo.attachmentsByIds(trx, input.attachmentIds) : [];
+      if (attachments.length !== (input.attachmentIds?.length ?? 0) || attachments.some((a) => a.case_id)) {
+        throw AppError.invalidField('body.attachmentIds', 'unknown or already used attachment');
+      }
+      const row = await repo.insertCase(trx, {
+        tracking_no: trackingNo,
+        access_code_hash: hashAccessCode(trackingNo, accessCode),
+        idempotency_key: scopedKey,
+        channel: input.channel,
+        service_type: category.service_type,
+        category: category.code,
+        title: input.title.trim(),
+        description: input.description.trim(),
+        address: location.address,
+        lat: location.lat,
+        lng: location.lng,
+        building_code: location.buildingCode,
+        community_id: location.communityId,
+        grid_id: location.gridId,
+        location_source: location.source,
+        reporter_name: input.anonymous ? null : input.reporter?.name ?? null,
+        reporter_phone: input.anonymous ? null : input.reporter?.phone ?? null,
+        reporter_id_no: input.anonymous ? null : input.reporter?.idNumber ?? null,
+        anonymous: input.anonymous ?? false,
+        people_involved: input.peopleInvolved ?? 1,
+        amount_involved: input.amountInvolved ?? 0,
+        urgency: input.urgency ?? 'normal',
+        flags: input.flags ?? [],
+        risk_level: grade.level,
+        risk_reasons: JSON.stringify(grade.reasons),
+        status: 'submitted',
+        owner_org_id: owner.id,
+        owner_path: owner.path,
+        first_org_id: owner.id,
+        first_path: owner.path,
+        respond_by: deadlines.respondBy,
+        accept_by: deadlines.acceptBy,
+        resolve_by: deadlines.resolveBy,
+        extra: JSON.stringify({ ...(input.extra ?? {}), routing: { suggestedOrgId: suggested.id }, secretaryLevel: input.secretaryLevel }),
+        created_by: submitter.kind === 'staff' ? submitter.actor.id : null,
+        created_at: now,
+        updated_at: now,
+        search_text: caseSearchText([input.title, input.description, location.address]),
+      });
+      if (attachments.length) {
+        await trx.updateTable('attachments').set({ case_id: row.id }).where('id', 'in', attachments.map((a) => a.id)).execute();
+      }
+      await recordEvent(trx, {
+        caseId: row.id,
+        actor: eventActor,
+        action: 'submit',
+        fromStatus: null,
+        toStatus: 'submitted',
+        orgId: owner.id,
+        data: { channel: input.channel, riskLevel: grade.level, reasons: grade.reasons, locationSource: location.source },
+        attachments: attachments.map((a) => ({ id: a.id, fileName: a.file_name, mimeType: a.mime_type })),
+        at: now,
+      });
+      await syncClockTimers(trx, row, now, calendar, policy);
+      await notifyUnits(trx, now, {
+        orgIds: [owner.id],
+        roles: HANDLING_ROLES,
+        kind: 'case.new',
+        title: { 'zh-CN': `新诉求 ${trackingNo}：${row.title}`, en: `New case ${trackingNo}: ${row.title}` },
+        caseId: row.id,
+      });
+      if (grade.level === 'red') await alertRed(trx, now, row, grade.reasons);
+      publishAfterCommit(ctx, afterCommit, 'case.created', row);
+      if (grade.level === 'red') publishAfterCommit(ctx, afterCommit, 'case.red', row);
+      return { row, accessCode, replayed: false };
+    });
+  } catch (err) {
+    // Two retries racing with one key: the loser returns the winner's case.
+    if (scopedKey && (err as { code?: string }).code === '23505') {
+      const existing = await repo.findCaseByIdempotencyKey(ctx.db, scopedKey);
+      if (existing) return { row: existing, accessCode: null, replayed: true };
+    }
+    throw err;
+  }
+}
+
+/** Red cases alert the owning community, its subdistrict and the district (SPEC §4). */
+export async function alertRed(trx: Parameters<typeof notifyUnits>[0], now: Date, row: repo.CaseRow, reasons: RiskReason[]) {
+  await notifyUnits(trx, now, {
+    orgIds: lineOf(row.owner_path),
+    roles: [...new Set([...HANDLING_ROLES, ...SUPERVISING_ROLES])],
+    kind: 'case.red',
+    title: { 'zh-CN': `红色预警 ${row.tracking_no}：${row.title}`, en: `Red alert ${row.tracking_no}: ${row.title}` },
+    body: reasons.map((r) => describeReason(r, 'zh-CN')).join('；'),
+    caseId: row.id,
+  });
+}

@@ -1,0 +1,50 @@
+/**
+ * Chinese full-text search without a Postgres Chinese parser (zhparser exists
+ * nowhere here): jieba segments the text in the application, the tokens are
+ * stored as `to_tsvector('simple', tokens)` with a GIN index, and queries are
+ * segmented the same way into an AND of tokens.
+ */
+import { Jieba } from '@node-rs/jieba';
+// The package has no `exports` map, so the dictionary module is addressed by file.
+import { dict } from '@node-rs/jieba/dict.js';
+
+let jieba: Jieba | null = null;
+
+function segmenter(): Jieba {
+  // Loading the dictionary takes ~0.5 s: do it on first use, once per process.
+  jieba ??= Jieba.withDict(dict);
+  return jieba;
+}
+
+// Punctuation and whitespace carry no meaning; tsvector would treat some of it as operators.
+const NOISE = /^[\s\p{P}\p{S}]+$/u;
+
+/** Search-mode tokens (long words plus their sub-words), lower-cased and de-duplicated. */
+export function tokenize(text: string): string[] {
+  const seen = new Set<string>();
+  for (const raw of segmenter().cutForSearch(text, true)) {
+    const token = raw.trim().toLowerCase().replace(/['\\:&|!()<>*]/g, '');
+    if (token && !NOISE.test(token)) seen.add(token);
+  }
+  return [...seen];
+}
+
+/** The text stored through `to_tsvector('simple', …)` for a case. */
+export function caseSearchText(parts: (string | null | undefined)[]): string {
+  return tokenize(parts.filter(Boolean).join(' ')).join(' ');
+}
+
+/**
+ * A tsquery string for `to_tsquery('simple', …)`: every query word must match.
+ * Uses the precise cut (not search mode) so "欠薪" does not also require "欠".
+ * Returns null when the query has no searchable token.
+ */
+export function searchQuery(q: string): string | null {
+  const tokens = new Set<string>();
+  for (const raw of segmenter().cut(q, true)) {
+    const token = raw.trim().toLowerCase().replace(/['\\:&|!()<>*]/g, '');
+    if (token && !NOISE.test(token)) tokens.add(token);
+  }
+  if (tokens.size === 0) return null;
+  return [...tokens].map((t) => `'${t}'`).join(' & ');
+}

@@ -1,0 +1,100 @@
+/**
+ * The claim-run-settle loop shared by the timer and outbox sweepers. Each row
+ * is processed in its own transaction that first locks it with
+ * `FOR UPDATE SKIP LOCKED`, so several server processes can sweep the same
+ * table and never process one row twice at the same time; the row's "done"
+ * mark commits together with the work's effects, so a row is done exactly once.
+ */
+import { sql, type Transaction } from 'kysely';
+import type { DB } from '../db/schema.js';
+import type { AppContext } from './context.js';
+import { inTransaction, type AfterCommit, type AfterCommitCallback } from './tx.js';
+
+/** How failed work is retried: exponential backoff from `baseMs`, capped at `capMs`, at most `maxAttempts` tries. */
+export interface RetryPolicy {
+  baseMs: number;
+  capMs: number;
+  maxAttempts: number;
+}
+
+/**
+ * Delay before the next try after the `failures`-th failure (1-based):
+ * base, 2·base, 4·base… capped, so a broken dependency is not hammered while a
+ * transient fault is retried quickly.
+ */
+export function retryDelayMs(failures: number, policy: Pick<RetryPolicy, 'baseMs' | 'capMs'>): number {
+  const exponent = Math.min(Math.max(failures - 1, 0), 30);
+  return Math.min(policy.capMs, policy.baseMs * 2 ** exponent);
+}
+
+/**
+ * Thrown by a timer handler or deliverer when retrying cannot help (e.g. a
+ * payload that fails its schema): the row gives up at once, keeping the error.
+ */
+export class PermanentJobError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentJobError';
+  }
+}
+
+/** An error as stored in `last_error`: the message, bounded so a huge error cannot bloat the row. */
+export function errorText(err: unknown): string {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
+}
+
+/** What one kind of row needs to be swept. */
+export interface JobSpec<Row> {
+  /** Selects and locks the next runnable row (`FOR UPDATE SKIP LOCKED`), or undefined. */
+  claim(trx: Transaction<DB>): Promise<Row | undefined>;
+  /** The work; its effects roll back (to a savepoint) if it throws. */
+  run(trx: Transaction<DB>, row: Row, afterCommit: AfterCommit): Promise<void>;
+  /** Marks the row done in the same transaction as the work's effects. */
+  succeed(trx: Transaction<DB>, row: Row): Promise<void>;
+  /** Records a failure (attempts, error, backoff). Must be a no-op if the row is already done. */
+  fail(trx: Transaction<DB>, row: Row, error: unknown): Promise<void>;
+}
+
+/**
+ * Claims and processes one row; false when nothing was runnable.
+ *
+ * The work runs inside a savepoint: if it throws, its effects are rolled back
+ * and the failure is recorded in the same transaction while the row lock is
+ * still held, so no other process can re-run the row before its backoff is
+ * written. If the transaction as a whole fails (lost connection, failed
+ * commit), the failure is recorded in a fresh transaction instead.
+ */
+export async function processNext<Row>(ctx: AppContext, job: JobSpec<Row>): Promise<boolean> {
+  let claimed: { row: Row } | undefined;
+  try {
+    return await inTransaction(ctx, async (trx, afterCommit) => {
+      const row = await job.claim(trx);
+      if (row === undefined) return false;
+      claimed = { row };
+      const pending: AfterCommitCallback[] = [];
+      await sql`SAVEPOINT job_work`.execute(trx);
+      try {
+        await job.run(trx, row, (fn) => void pending.push(fn));
+        await sql`RELEASE SAVEPOINT job_work`.execute(trx);
+      } catch (err) {
+        await sql`ROLLBACK TO SAVEPOINT job_work`.execute(trx);
+        await job.fail(trx, row, err);
+        return true;
+      }
+      await job.succeed(trx, row);
+      // Only the work's callbacks of a successful run go out, and only after commit.
+      for (const fn of pending) afterCommit(fn);
+      return true;
+    });
+  } catch (err) {
+    if (claimed === undefined) throw err;
+    const { row } = claimed;
+    try {
+      await inTransaction(ctx, (trx) => job.fail(trx, row, err));
+    } catch (recordErr) {
+      ctx.log.error({ err: recordErr, cause: errorText(err) }, 'could not record a background job failure');
+    }
+    return true;
+  }
+}

@@ -1,0 +1,118 @@
+import pg from 'pg';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../db/database.js';
+import { openTestDatabase } from '../testing/test-db.js';
+import { createRealtime, REALTIME_CHANNEL, type Realtime, type RealtimeEvent } from './realtime.js';
+
+const log = pino({ level: 'silent' });
+
+let database: Database;
+beforeAll(async () => {
+  database = await openTestDatabase('empty');
+});
+afterAll(async () => database.close());
+
+/** Resolves with the first event named `name` that `bus` receives. */
+function next(bus: Realtime, name: string): Promise<RealtimeEvent> {
+  return new Promise((resolve) => {
+    const stop = bus.subscribe((event) => {
+      if (event.name !== name) return;
+      stop();
+      resolve(event);
+    });
+  });
+}
+
+describe('realtime bus', () => {
+  it('delivers to every subscriber until it unsubscribes; a throwing listener does not stop the others', async () => {
+    const bus = await createRealtime(database, log);
+    try {
+      const a: string[] = [];
+      const b: string[] = [];
+      bus.subscribe(() => {
+        throw new Error('bad listener');
+      });
+      const stopA = bus.subscribe((e) => void a.push(e.name));
+      bus.subscribe((e) => void b.push(e.name));
+      const first = next(bus, 'one');
+      await bus.publish({ name: 'one', orgPath: '/x/', data: { n: 1 } });
+      expect(await first).toEqual({ name: 'one', orgPath: '/x/', data: { n: 1 } });
+      stopA();
+      const second = next(bus, 'two');
+      await bus.publish({ name: 'two' });
+      await second;
+      expect(a).toEqual(['one']);
+      expect(b).toEqual(['one', 'two']);
+    } finally {
+      await bus.close();
+    }
+  });
+
+  it('rejects an event that breaks the SSE contract', async () => {
+    const bus = await createRealtime(database, log);
+    try {
+      await expect(bus.publish({ name: 'has space' })).rejects.toThrow(/invalid realtime event/);
+      const nested = { name: 'nested', data: { deep: { no: 1 } } } as unknown as RealtimeEvent;
+      await expect(bus.publish(nested)).rejects.toThrow(/invalid realtime event/);
+    } finally {
+      await bus.close();
+    }
+  });
+
+  it('is in-process on PGlite and LISTEN/NOTIFY on PostgreSQL', async () => {
+    const bus = await createRealtime(database, log);
+    expect(bus.mode).toBe(database.engine === 'postgres' ? 'postgres' : 'local');
+    await bus.close();
+  });
+
+  it.skipIf(!process.env.DATABASE_URL)('on PostgreSQL fans out across processes and ignores foreign payloads on the channel', async () => {
+    // Two buses on one database stand for two server processes.
+    const one = await createRealtime(database, log);
+    const two = await createRealtime(database, log);
+    try {
+      const seen: string[] = [];
+      two.subscribe((e) => void seen.push(e.name));
+      const arrived = next(two, 'case.updated');
+      const echoed = next(one, 'case.updated');
+      // A malformed message from some other session comes first and must be dropped.
+      const stranger = new pg.Client(database.pool.options);
+      await stranger.connect();
+      try {
+        await stranger.query('SELECT pg_notify($1, $2)', [REALTIME_CHANNEL, '{"name":"evil","data":{"x":{"y":1}}}']);
+        await stranger.query('SELECT pg_notify($1, $2)', [REALTIME_CHANNEL, 'not json']);
+      } finally {
+        await stranger.end();
+      }
+      await one.publish({ name: 'case.updated', caseId: 'c1', orgPath: '/a/b/', data: { status: 'accepted' } });
+      expect(await arrived).toEqual({ name: 'case.updated', caseId: 'c1', orgPath: '/a/b/', data: { status: 'accepted' } });
+      expect(await echoed).toMatchObject({ name: 'case.updated' });
+      expect(seen).toEqual(['case.updated']);
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
+
+  it.skipIf(!process.env.DATABASE_URL)('on PostgreSQL reconnects its LISTEN connection after losing it', async () => {
+    const bus = await createRealtime(database, log);
+    const admin = new pg.Client(database.pool.options);
+    await admin.connect();
+    try {
+      const killed = await admin.query(
+        `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN ${REALTIME_CHANNEL}'`,
+      );
+      expect(killed.rows).toEqual([{ ok: true }]);
+      // Keep publishing until the re-established listener hears one (bounded by the test timeout).
+      let heard = false;
+      const arrived = next(bus, 'ping').then(() => (heard = true));
+      while (!heard) {
+        await bus.publish({ name: 'ping' });
+        await Promise.race([arrived, new Promise((r) => setTimeout(r, 100))]);
+      }
+    } finally {
+      await admin.end();
+      await bus.close();
+    }
+  });
+});

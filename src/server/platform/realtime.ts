@@ -1,0 +1,214 @@
+/**
+ * Realtime event bus behind the SSE stream. Events are small hints ("case X
+ * changed", "you have a notification"); clients refetch what they show, so a
+ * missed event costs freshness, never data.
+ *
+ * - PGlite (one process): an in-process bus.
+ * - PostgreSQL (possibly several processes): publish is `pg_notify` on channel
+ *   `fengqiao_events`; every process, the publisher included, hears it on a
+ *   dedicated LISTEN connection and hands it to its local subscribers. The
+ *   connection reconnects with backoff; events sent while it is down are lost
+ *   for that process (see above: clients refetch on reconnect).
+ *
+ * Publish only after commit (`afterCommit`), never inside a transaction.
+ */
+import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Database } from '../db/database.js';
+import type { DB } from '../db/schema.js';
+
+/** The LISTEN/NOTIFY channel shared by every process of one database. */
+export const REALTIME_CHANNEL = 'fengqiao_events';
+
+/** NOTIFY payloads must stay under 8000 bytes; keep a margin. */
+const MAX_PAYLOAD_BYTES = 7900;
+
+/** The SSE message contract. `orgPath` scopes delivery; `userId` targets one user. */
+export const RealtimeEventSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:-]+$' }),
+    caseId: Type.Optional(Type.String({ maxLength: 100 })),
+    /** Org path the event belongs to; delivered to users whose case:read scope contains it. */
+    orgPath: Type.Optional(Type.String({ maxLength: 1000 })),
+    /** When set, only this user receives the event (e.g. a new notification). */
+    userId: Type.Optional(Type.String({ maxLength: 100 })),
+    data: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]))),
+  },
+  { additionalProperties: false },
+);
+export type RealtimeEvent = Static<typeof RealtimeEventSchema>;
+
+export type RealtimeListener = (event: RealtimeEvent) => void;
+
+/** The bus every process has one of (`ctx.realtime`). */
+export interface Realtime {
+  /** 'local' on PGlite, 'postgres' when fanned out with LISTEN/NOTIFY. */
+  readonly mode: 'local' | 'postgres';
+  /** Sends an event to every subscriber of every process. Call after commit. Rejects on an invalid event. */
+  publish(event: RealtimeEvent): Promise<void>;
+  /** Adds a listener; returns the function that removes it. Listener errors are logged, not thrown. */
+  subscribe(listener: RealtimeListener): () => void;
+  /** Stops listening and releases the connection. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the bus for this database. On PostgreSQL it resolves once the first
+ * LISTEN attempt has finished; if that failed it keeps retrying in the
+ * background rather than refusing to start, since realtime is an enhancement.
+ */
+export async function createRealtime(database: Pick<Database, 'engine' | 'pool' | 'db'>, log: FastifyBaseLogger): Promise<Realtime> {
+  if (database.engine !== 'postgres') return new LocalRealtime(log);
+  const bus = new PgRealtime(database.db, database.pool.options, log);
+  await bus.start();
+  return bus;
+}
+
+function validate(event: RealtimeEvent): void {
+  const value: unknown = event;
+  if (!Value.Check(RealtimeEventSchema, value)) {
+    const first = [...Value.Errors(RealtimeEventSchema, value)][0];
+    throw new Error(`invalid realtime event "${event.name}": ${first ? `${first.instancePath} ${first.message}` : 'schema mismatch'}`);
+  }
+}
+
+/** Fan-out to this process's listeners. */
+class LocalRealtime implements Realtime {
+  readonly mode: 'local' | 'postgres' = 'local';
+  private readonly listeners = new Set<RealtimeListener>();
+
+  constructor(protected readonly log: FastifyBaseLogger) {}
+
+  async publish(event: RealtimeEvent): Promise<void> {
+    validate(event);
+    this.dispatch(event);
+  }
+
+  subscribe(listener: RealtimeListener): () => void {
+    // Wrap so subscribing the same function twice yields two independent subscriptions.
+    const entry: RealtimeListener = (event) => listener(event);
+    this.listeners.add(entry);
+    return () => void this.listeners.delete(entry);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+  }
+
+  protected dispatch(event: RealtimeEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.log.error({ err, event: event.name }, 'realtime listener failed');
+      }
+    }
+  }
+}
+
+/** LISTEN/NOTIFY fan-out across processes. */
+class PgRealtime extends LocalRealtime {
+  override readonly mode: 'local' | 'postgres' = 'postgres';
+  private client: pg.Client | null = null;
+  private closed = false;
+  private reconnectDelayMs = 500;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    /** Connection settings of the app's pool, reused for the LISTEN connection. */
+    private readonly connection: pg.ClientConfig,
+    log: FastifyBaseLogger,
+  ) {
+    super(log);
+  }
+
+  async start(): Promise<void> {
+    await this.connect();
+  }
+
+  override async publish(event: RealtimeEvent): Promise<void> {
+    validate(event);
+    const payload = JSON.stringify(event);
+    if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) {
+      throw new Error(`realtime event "${event.name}" is too large for NOTIFY (${Buffer.byteLength(payload)} bytes)`);
+    }
+    await sql`SELECT pg_notify(${REALTIME_CHANNEL}, ${payload})`.execute(this.db);
+  }
+
+  override async close(): Promise<void> {
+    this.closed = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    const client = this.client;
+    this.client = null;
+    await super.close();
+    if (client) await client.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    if (this.closed) return;
+    // A connection of its own, outside the pool: LISTEN is per session and must stay open.
+    const client = new pg.Client(this.connection);
+    client.on('notification', (message) => {
+      if (message.channel === REALTIME_CHANNEL && message.payload) this.receive(message.payload);
+    });
+    client.on('error', (err) => {
+      this.log.warn({ err }, 'realtime LISTEN connection failed; reconnecting');
+      this.drop(client);
+    });
+    client.on('end', () => this.drop(client));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${REALTIME_CHANNEL}`);
+      if (this.closed) {
+        await client.end().catch(() => undefined);
+        return;
+      }
+      this.client = client;
+      this.reconnectDelayMs = 500;
+    } catch (err) {
+      this.log.warn({ err }, 'realtime LISTEN connection could not be opened; retrying');
+      client.removeAllListeners('end');
+      await client.end().catch(() => undefined);
+      this.scheduleReconnect();
+    }
+  }
+
+  private drop(client: pg.Client): void {
+    if (this.client !== client) return;
+    this.client = null;
+    client.end().catch(() => undefined);
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closed || this.reconnectTimer) return;
+    const delay = this.reconnectDelayMs;
+    this.reconnectDelayMs = Math.min(this.reconnectDelayMs * 2, 30_000);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      void this.connect();
+    }, delay);
+    // Reconnecting must never keep a finished process alive.
+    this.reconnectTimer.unref();
+  }
+
+  private receive(payload: string): void {
+    let event: unknown;
+    try {
+      event = JSON.parse(payload);
+    } catch {
+      this.log.warn('ignoring a realtime notification that is not JSON');
+      return;
+    }
+    // Anything on the channel could have been sent by any session: check before trusting it.
+    if (!Value.Check(RealtimeEventSchema, event)) {
+      this.log.warn('ignoring a realtime notification that does not match the event schema');
+      return;
+    }
+    this.dispatch(event);
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * Durable timers: the source of truth for every deadline reminder and breach
+ * (never `setTimeout`, which dies with the process). Business code schedules
+ * and cancels timers inside its own transaction; the sweeper fires each due
+ * timer exactly once, even with several server processes on PostgreSQL.
+ */
+import { sql, type Kysely, type Selectable, type SqlBool, type Transaction } from 'kysely';
+import type { DB } from '../db/schema.js';
+import type { TimersTable } from '../modules/cases/cases.tables.js';
+import type { AppContext } from './context.js';
+import { errorText, PermanentJobError, processNext, retryDelayMs, type RetryPolicy } from './jobs.js';
+import type { Sweeper } from './scheduler.js';
+import type { AfterCommit } from './tx.js';
+import './platform-jobs.tables.js';
+
+/** A timer row as handlers see it. `due_at` is always the original deadline, also on retries. */
+export type TimerRow = Selectable<TimersTable>;
+
+/**
+ * Fires one timer. Runs inside the transaction that marks the timer fired:
+ * write through `trx` only; register pushes with `afterCommit`. Throwing rolls
+ * back everything the handler wrote and schedules a retry with backoff, so a
+ * handler must be idempotent with respect to anything outside the database.
+ */
+export type TimerHandler = (trx: Transaction<DB>, ctx: AppContext, timer: TimerRow, afterCommit: AfterCommit) => Promise<void>;
+
+/** Handlers keyed by timer kind (e.g. `case.respond.warn`). */
+export type TimerHandlers = Record<string, TimerHandler>;
+
+/** Default retry policy: 30 s, 1 min, 2 min… capped at 1 h; gives up after 10 failures. */
+export const TIMER_RETRY: RetryPolicy = { baseMs: 30_000, capMs: 3_600_000, maxAttempts: 10 };
+
+export interface ScheduleTimerInput {
+  kind: string;
+  subjectId: string;
+  dueAt: Date;
+  payload?: Record<string, unknown>;
+  now: Date;
+}
+
+/**
+ * Schedules a timer in the caller's transaction. Idempotent on
+ * (kind, subjectId, dueAt): an identical pending or fired timer is left alone
+ * (a deadline fires at most once), while an identical *cancelled* one is
+ * revived, so suspending and resuming onto the same deadline still fires it.
+ * Returns true when the timer is now pending because of this call.
+ */
+export async function scheduleTimer(trx: Kysely<DB>, input: ScheduleTimerInput): Promise<boolean> {
+  const payload = JSON.stringify(input.payload ?? {});
+  const row = await trx
+    .insertInto('timers')
+    .values({ kind: input.kind, subject_id: input.subjectId, due_at: input.dueAt, payload, created_at: input.now })
+    .onConflict((oc) =>
+      oc
+        .columns(['kind', 'subject_id', 'due_at'])
+        .doUpdateSet({ cancelled_at: null, payload, attempts: 0, last_error: null, retry_at: null })
+        .where('timers.cancelled_at', 'is not', null)
+        .where('timers.fired_at', 'is', null),
+    )
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Cancels the subject's pending timers (all kinds, or only `kinds`) in the
+ * caller's transaction; fired timers are history and stay as they are.
+ * An empty `kinds` list cancels nothing. Returns how many were cancelled.
+ */
+export async function cancelTimers(trx: Kysely<DB>, subjectId: string, now: Date, kinds?: readonly string[]): Promise<number> {
+  if (kinds !== undefined && kinds.length === 0) return 0;
+  let query = trx
+    .updateTable('timers')
+    .set({ cancelled_at: now })
+    .where('subject_id', '=', subjectId)
+    .where('fired_at', 'is', null)
+    .where('cancelled_at', 'is', null);
+  if (kinds !== undefined) query = query.where('kind', 'in', [...kinds]);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** When a timer is next runnable: its retry time after a failure, else its deadline. */
+const runnableAt = sql`COALESCE(retry_at, due_at)`;
+
+/**
+ * A sweeper that fires due timers (`due_at <= now`, or `retry_at <= now` after
+ * a failure), at most `batchSize` per call, each in its own transaction
+ * (convention 6: a row is claimed, fired and marked in one commit, so retries
+ * and parallel workers are harmless). `handlers` is read at sweep time, so
+ * modules may register kinds after the sweeper is created. A kind without a
+ * handler is a failure recorded on the row (it backs off and is retried, which
+ * covers a rolling deploy where an older process lacks the handler).
+ */
+export function createTimerSweeper(handlers: TimerHandlers, batchSize = 100, policy: RetryPolicy = TIMER_RETRY): Sweeper {
+  return async (ctx) => {
+    const now = ctx.clock.now();
+    let handled = 0;
+    while (handled < batchSize) {
+      const found = await processNext<TimerRow>(ctx, {
+        claim: (trx) =>
+          trx
+            .selectFrom('timers')
+            .selectAll()
+            .where('fired_at', 'is', null)
+            .where('cancelled_at', 'is', null)
+            .where(sql<SqlBool>`${runnableAt} <= ${now}`)
+            .orderBy(runnableAt)
+            .orderBy('id')
+            .limit(1)
+            .forUpdate()
+            .skipLocked()
+            .executeTakeFirst(),
+        run: async (trx, timer, afterCommit) => {
+          // Own properties only: a kind like "constructor" must not find Object.prototype members.
+          const handler = Object.hasOwn(handlers, timer.kind) ? handlers[timer.kind] : undefined;
+          if (!handler) throw new Error(`no handler registered for timer kind "${timer.kind}"`);
+          await handler(trx, ctx, timer, afterCommit);
+        },
+        succeed: async (trx, timer) => {
+          const result = await trx
+            .updateTable('timers')
+            // cancelled_at is cleared: a handler that re-syncs its subject's timers may have
+            // cancelled this very row, but it has fired, and a fired timer is never "cancelled".
+            .set({ fired_at: now, cancelled_at: null, last_error: null, retry_at: null })
+            .where('id', '=', timer.id)
+            .where('fired_at', 'is', null)
+            .executeTakeFirst();
+          // Unreachable while the row lock holds; if it ever happens, roll the effects back.
+          if (result.numUpdatedRows !== 1n) throw new Error(`timer ${timer.id} was settled by another worker`);
+        },
+        fail: (trx, timer, error) => recordTimerFailure(trx, ctx, timer.id, error, now, policy),
+      });
+      if (!found) break;
+      handled++;
+    }
+    return handled;
+  };
+}
+
+/** Counts a failed firing and schedules the retry, or gives up (fired, with the error kept) after `maxAttempts`. */
+async function recordTimerFailure(
+  trx: Transaction<DB>,
+  ctx: AppContext,
+  id: number,
+  error: unknown,
+  now: Date,
+  policy: RetryPolicy,
+): Promise<void> {
+  const current = await trx
+    .selectFrom('timers')
+    .select(['kind', 'attempts', 'fired_at', 'cancelled_at'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!current || current.fired_at !== null || current.cancelled_at !== null) return;
+  const attempts = current.attempts + 1;
+  const giveUp = attempts >= policy.maxAttempts || error instanceof PermanentJobError;
+  const retryAt = new Date(now.getTime() + retryDelayMs(attempts, policy));
+  await trx
+    .updateTable('timers')
+    .set({ attempts, last_error: errorText(error), ...(giveUp ? { fired_at: now } : { retry_at: retryAt }) })
+    .where('id', '=', id)
+    .execute();
+  const fields = { err: error, timerId: id, kind: current.kind, attempts };
+  if (giveUp) ctx.log.error(fields, 'timer handler failed for the last time; giving up');
+  else ctx.log.warn({ ...fields, retryAt }, 'timer handler failed; will retry');
+}

@@ -22,6 +22,7 @@ import { installErrorHandling } from './platform/http-errors.js';
 import { createMetrics, installMetrics, type Metrics } from './platform/metrics.js';
 import { createRealtime } from './platform/realtime.js';
 import { apiModules } from './modules/index.js';
+import { installWeb } from './platform/web.js';
 
 export interface BuildOptions {
   config: Config;
@@ -117,6 +118,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     { prefix: '/api/v1' },
   );
 
+  await installWeb(app);
   await app.ready();
   return app as unknown as App;
 }

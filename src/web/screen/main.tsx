@@ -1,0 +1,4 @@
+import { createRoot } from 'react-dom/client';
+
+// Placeholder until the screen entry lands; keeps the build and routes working.
+createRoot(document.getElementById('root')!).render(<p>Fengqiao screen</p>);

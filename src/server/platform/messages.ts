@@ -37,6 +37,20 @@ const catalogue: Catalogue = {
   TEST_CLOCK_DISABLED: { 'zh-CN': '测试时钟未启用', en: 'The test clock is not enabled' },
   INTERNAL: { 'zh-CN': '服务器内部错误，请稍后重试', en: 'Internal server error, please try again later' },
   SERVICE_UNAVAILABLE: { 'zh-CN': '服务暂不可用', en: 'Service unavailable' },
+  // Resident portal (one-time codes, throttles): the message names when to retry.
+  RETRY_LATER: {
+    'zh-CN': '操作过于频繁，请在{waitZh}后（{retryAt}以后）再试',
+    en: 'Too many attempts; please try again in {waitEn} (after {retryAt})',
+  },
+  OTP_INVALID: { 'zh-CN': '验证码错误或已失效，请核对后重试或重新获取', en: 'The code is wrong or has expired; check it or request a new one' },
+  OTP_ATTEMPTS_EXCEEDED: {
+    'zh-CN': '验证码输错次数过多，该验证码已失效，请重新获取',
+    en: 'Too many wrong codes: this code no longer works, please request a new one',
+  },
+  VERIFICATION_REQUIRED: {
+    'zh-CN': '请先通过短信验证码验证手机号（验证已过期或无效）',
+    en: 'Please verify your phone number with a text-message code first (the verification is missing or expired)',
+  },
 };
 
 /** Field-level validation messages, keyed by the JSON-schema keyword that failed. */

@@ -7,6 +7,7 @@ import type { Actor } from '../../platform/policies.js';
 import { requirePermission } from '../../platform/scope.js';
 import { eventVisibleTo, openEventStream, type EventStream } from './events.stream.js';
 
+/** Query string of a stream request. */
 export const StreamQuery = Type.Object(
   {
     /** EventSource cannot send headers, so the token may come in the query string instead (it is redacted from logs). */

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Fastify from 'fastify';
@@ -19,31 +20,43 @@ beforeAll(async () => {
   for (const o of await t.app.ctx.db.selectFrom('org_units').select(['code', 'path']).execute()) paths[o.code] = o.path;
   for (const u of await t.app.ctx.db.selectFrom('users').select(['id', 'username']).execute()) userIds[u.username] = u.id;
 });
-afterAll(async () => { const s = performance.now(); await t.close(); console.log("CLOSE_MS", performance.now() - s); });
+afterAll(async () => t.close());
 
-/** An open SSE connection: read until a predicate holds on everything received so far. */
+/** An open SSE connection over a real socket: read until a predicate holds on everything received so far. */
 async function openStream(url: string, headers: Record<string, string> = {}) {
-  const abort = new AbortController();
-  const res = await fetch(url, { headers, signal: abort.signal });
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
+  const chunks: string[] = [];
+  let ended = false;
+  let wake: () => void = () => undefined;
+  const { req, res } = await new Promise<{ req: http.ClientRequest; res: http.IncomingMessage }>((resolve, reject) => {
+    const req = http.get(url, { headers }, (res) => resolve({ req, res }));
+    req.on('error', reject);
+  });
+  res.setEncoding('utf8');
+  res.on('data', (chunk: string) => {
+    chunks.push(chunk);
+    wake();
+  });
+  const finish = () => {
+    ended = true;
+    wake();
+  };
+  res.on('end', finish);
+  res.on('close', finish);
   return {
     res,
     get text() {
-      return text;
+      return chunks.join('');
     },
-    /** Reads until `done(text)` holds; returns false if the server ended the stream first. */
+    /** Waits until `done(text)` holds; returns false if the server ended the stream first. */
     async readUntil(done: (text: string) => boolean): Promise<boolean> {
-      while (!done(text)) {
-        const chunk = await reader.read();
-        if (chunk.done) return false;
-        text += decoder.decode(chunk.value, { stream: true });
+      for (;;) {
+        if (done(chunks.join(''))) return true;
+        if (ended) return false;
+        await new Promise<void>((resolve) => (wake = resolve));
       }
-      return true;
     },
     close() {
-      abort.abort();
+      req.destroy();
     },
   };
 }
@@ -54,8 +67,8 @@ describe('GET /api/v1/events/stream', () => {
   it('streams an in-scope event and not an out-of-scope one', async () => {
     const stream = await openStream(`${base}/api/v1/events/stream`, await t.as('biyan.secretary'));
     try {
-      expect(stream.res.status).toBe(200);
-      expect(stream.res.headers.get('content-type')).toContain('text/event-stream');
+      expect(stream.res.statusCode).toBe(200);
+      expect(stream.res.headers['content-type']).toContain('text/event-stream');
       expect(await stream.readUntil((s) => s.includes(': connected'))).toBe(true);
 
       // Published in this order; the bus preserves it, so once the last arrives the others were decided.
@@ -76,7 +89,7 @@ describe('GET /api/v1/events/stream', () => {
   it('accepts ?accessToken= (for EventSource), delivers district-wide events and the user’s own events', async () => {
     const stream = await openStream(`${base}/api/v1/events/stream?accessToken=${encodeURIComponent(await token('district.admin'))}`);
     try {
-      expect(stream.res.status).toBe(200);
+      expect(stream.res.statusCode).toBe(200);
       await stream.readUntil((s) => s.includes(': connected'));
       await t.app.ctx.realtime.publish({ name: 'notification', userId: userIds['district.admin'], data: { id: 7 } });
       await t.app.ctx.realtime.publish({ name: 'case.updated', orgPath: paths['GM.YUTANG.CHANGZHEN'] });
@@ -110,6 +123,33 @@ describe('GET /api/v1/events/stream', () => {
       .execute();
     const res = await t.app.inject({ method: 'GET', url: `/api/v1/events/stream?accessToken=${session.token}` });
     expect(res.statusCode).toBe(403);
+  });
+
+  it('unsubscribes from the bus when the client disconnects', async () => {
+    const realtime = t.app.ctx.realtime;
+    const subscribe = realtime.subscribe.bind(realtime);
+    let active = 0;
+    let changed: () => void = () => undefined;
+    realtime.subscribe = (listener) => {
+      active++;
+      const stop = subscribe(listener);
+      return () => {
+        active--;
+        changed();
+        stop();
+      };
+    };
+    try {
+      const stream = await openStream(`${base}/api/v1/events/stream`, await t.as('biyan.secretary'));
+      await stream.readUntil((s) => s.includes(': connected'));
+      expect(active).toBe(1);
+      const unsubscribed = new Promise<void>((resolve) => (changed = resolve));
+      stream.close();
+      await unsubscribed;
+      expect(active).toBe(0);
+    } finally {
+      realtime.subscribe = subscribe;
+    }
   });
 
   it('app.close() ends open streams instead of waiting for them', async () => {

@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import { Command, Option } from 'commander';
+import type { FastifyBaseLogger } from 'fastify';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DataDirLockedError, openDatabase, type Database } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -12,6 +13,8 @@ import { systemClock } from './platform/clock.js';
 import { AppError } from './platform/errors.js';
 import { translate } from './platform/messages.js';
 import { seedDemo } from './modules/demo/demo.seed.js';
+import { progressReporter, seedBulkCases } from './modules/demo/bulk-cases.js';
+import { reconcile } from './modules/dashboard/dashboard.service.js';
 import { applyOrgImport, parseOrgFile } from './modules/orgs/orgs.import.js';
 import { findOrgByCode } from './modules/orgs/orgs.repo.js';
 import { findUserByUsername } from './modules/users/users.repo.js';
@@ -63,6 +66,19 @@ function passwordFrom(opts: { password?: string }): string {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+function positiveInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value.replace(/_/g, ''));
+    if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${flag} needs a positive whole number, got "${value}"`);
+    return n;
+  };
+}
+
+/** Warnings from operator commands go to stderr as plain lines. */
+const cliLogger: Pick<FastifyBaseLogger, 'warn'> = {
+  warn: (obj: unknown, msg?: string) => console.error(`warning: ${msg ?? ''} ${JSON.stringify(obj)}`),
+};
+
 export function buildCli(): Command {
   const program = new Command('fengqiao')
     .description('Fengqiao 枫桥 — citizen request and dispute-resolution platform')
@@ -94,12 +110,39 @@ export function buildCli(): Command {
 
   program
     .command('seed')
-    .description('load data')
-    .addOption(new Option('--demo', 'the demo district, buildings and users').makeOptionMandatory())
-    .action(async () => {
+    .description('load data: the demo district (--demo) and/or N generated cases (--cases N)')
+    .addOption(new Option('--demo', 'the demo district, buildings and users'))
+    .addOption(new Option('--cases <n>', 'generate N realistic cases over the past years (bulk, set-based)').argParser(positiveInt('--cases')))
+    .addOption(new Option('--years <y>', 'years of history for --cases').default(3).argParser(positiveInt('--years')))
+    .addOption(new Option('--batch <n>', 'rows per statement for --cases').default(100_000).argParser(positiveInt('--batch')))
+    .action(async (opts: { demo?: boolean; cases?: number; years: number; batch: number }) => {
+      if (!opts.demo && opts.cases === undefined) throw new ConfigError('say what to seed: --demo and/or --cases N');
       const config = configFrom(program.opts());
-      const result = await withDatabase(config, (d) => seedDemo(d.db, { password: config.demoPassword, log: console.log }));
-      console.log(result.orgs === 0 ? 'demo data already present' : `seeded ${result.orgs} org units, ${result.buildings} buildings, ${result.users} users`);
+      await withDatabase(config, async (d) => {
+        if (opts.demo) {
+          const result = await seedDemo(d.db, { password: config.demoPassword, log: console.log });
+          console.log(result.orgs === 0 ? 'demo data already present' : `seeded ${result.orgs} org units, ${result.buildings} buildings, ${result.users} users`);
+        }
+        if (opts.cases !== undefined) {
+          const result = await seedBulkCases(d.db, { count: opts.cases, years: opts.years, batchSize: opts.batch, onProgress: progressReporter('cases') });
+          console.log(`generated ${result.inserted} cases in ${(result.ms / 1000).toFixed(1)} s`);
+        }
+      });
+    });
+
+  program
+    .command('dashboard')
+    .description('command-centre counters')
+    .command('reconcile')
+    .description('recount the dashboard counters from the cases and report drift; --fix rebuilds them (writers wait meanwhile)')
+    .option('--fix', 'rebuild drifted counters from the cases')
+    .action(async (opts: { fix?: boolean }) => {
+      const result = await withDatabase(configFrom(program.opts()), (d) =>
+        reconcile({ db: d.db, clock: systemClock, log: cliLogger }, { source: 'cli', fix: opts.fix }),
+      );
+      console.log(`checked ${result.keysChecked} counters against ${result.cases} cases: ${result.driftCount} drifted${result.fixed ? ', rebuilt' : ''}`);
+      for (const d of result.drift.slice(0, 20)) console.log(`  ${d.orgId} bucket ${d.bucket} ${d.metric}${d.dim ? `/${d.dim}` : ''} slot ${d.slot}: counter ${d.actual}, cases ${d.expected}`);
+      if (result.driftCount > 0 && !result.fixed) process.exitCode = 1;
     });
 
   const user = program.command('user').description('manage staff accounts');

@@ -4,5 +4,9 @@
  */
 import type { CaseTables } from '../modules/cases/cases.tables.js';
 import type { FoundationTables } from './foundation.tables.js';
+import type { DashboardTables } from '../modules/dashboard/dashboard.tables.js';
+import type { PublicTables } from '../modules/public/public.tables.js';
+import type { OrderTables } from '../modules/orders/orders.tables.js';
+import type { SupervisionTables } from '../modules/supervision/supervision.tables.js';
 
-export interface DB extends FoundationTables, CaseTables {}
+export interface DB extends FoundationTables, CaseTables, OrderTables, SupervisionTables, PublicTables, DashboardTables {}

@@ -10,8 +10,12 @@ import { orgsModule } from './orgs/orgs.routes.js';
 import { usersModule } from './users/users.routes.js';
 import { notificationsModule } from './notifications/notifications.routes.js';
 import { eventsModule } from './events/events.routes.js';
+import { publicModule } from './public/public.routes.js';
+import { attachmentsModule } from './attachments/attachments.routes.js';
+import { timeModule } from './time/time.routes.js';
+import { dashboardModule } from './dashboard/dashboard.routes.js';
 
-export const apiModules: ApiModule[] = [usersModule, orgsModule, configModule, casesModule, notificationsModule, eventsModule, adminModule];
+export const apiModules: ApiModule[] = [usersModule, orgsModule, configModule, casesModule, notificationsModule, eventsModule, adminModule, timeModule, publicModule, attachmentsModule, dashboardModule];
 
 import type { Sweeper } from '../platform/scheduler.js';
 import { createOutboxSweeper } from '../platform/outbox.js';
@@ -26,3 +30,11 @@ import { notificationDeliverers } from './notifications/notifications.outbox.js'
  * `timerHandlers` (platform/timer-registry.ts) when imported above.
  */
 export const sweepers: Sweeper[] = [createTimerSweeper(timerHandlers), createOutboxSweeper({ ...notificationDeliverers })];
+
+// Orders (SPEC §6), supervision (§5 end of day, §7) and assessment (§7).
+import { ordersModule } from './orders/orders.routes.js';
+import { supervisionModule } from './supervision/supervision.routes.js';
+import { assessmentModule } from './assessment/assessment.routes.js';
+import { supervisionScheduleSweeper } from './supervision/supervision.timers.js';
+apiModules.push(ordersModule, supervisionModule, assessmentModule);
+sweepers.push(supervisionScheduleSweeper);

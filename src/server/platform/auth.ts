@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { DB } from '../db/schema.js';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
@@ -52,15 +53,37 @@ export async function loadActor(db: Kysely<DB>, userId: string): Promise<Actor |
   };
 }
 
-/** Resolves a bearer token to its actor, or null when missing, expired or revoked. */
+/**
+ * Resolves a bearer token to its actor, or null when missing, expired or
+ * revoked. Runs on every authenticated request, so session, user and roles
+ * come back in one query (roles as a JSON array, in the order `loadActor` uses).
+ */
 export async function actorForToken(db: Kysely<DB>, clock: Clock, token: string): Promise<Actor | null> {
-  const session = await db
+  const row = await db
     .selectFrom('sessions')
-    .select(['user_id', 'expires_at', 'revoked_at'])
-    .where('token_hash', '=', hashToken(token))
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['users.id', 'users.username', 'users.display_name', 'users.active', 'sessions.expires_at', 'sessions.revoked_at'])
+    .select((eb) =>
+      jsonArrayFrom(
+        eb
+          .selectFrom('user_roles')
+          .innerJoin('org_units', 'org_units.id', 'user_roles.org_id')
+          .select(['user_roles.role', 'org_units.id as orgId', 'org_units.path', 'org_units.name', 'org_units.type'])
+          .whereRef('user_roles.user_id', '=', 'users.id')
+          .orderBy('org_units.depth'),
+      ).as('roles'),
+    )
+    .where('sessions.token_hash', '=', hashToken(token))
     .executeTakeFirst();
-  if (!session || session.revoked_at || session.expires_at.getTime() <= clock.now().getTime()) return null;
-  return loadActor(db, session.user_id);
+  if (!row || row.revoked_at || row.expires_at.getTime() <= clock.now().getTime() || !row.active) return null;
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    roles: row.roles
+      .filter((r) => isRole(r.role))
+      .map((r) => ({ role: r.role as Actor['roles'][number]['role'], orgId: r.orgId, orgPath: r.path, orgName: r.name, orgType: r.type })),
+  };
 }
 
 declare module 'fastify' {

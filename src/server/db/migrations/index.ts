@@ -8,10 +8,16 @@ import * as m0001 from './0001_foundation.js';
 import * as m0002 from './0002_cases.js';
 import * as m0003 from './0003_platform_jobs.js';
 import * as m0004 from './0004_category_defaults.js';
+import * as m0005 from './0005_orders_supervision.js';
+import * as m0006 from './0006_public_portal.js';
+import * as m0007 from './0007_dashboard_counters.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_cases': m0002,
   '0003_platform_jobs': m0003,
   '0004_category_defaults': m0004,
+  '0005_orders_supervision': m0005,
+  '0006_public_portal': m0006,
+  '0007_dashboard_counters': m0007,
 };

@@ -7,7 +7,7 @@
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { can, type Actor, type Permission } from '../../platform/policies.js';
-import { inTransaction } from '../../platform/tx.js';
+import { inTransaction, type AfterCommit } from '../../platform/tx.js';
 import { cancelTimers, scheduleTimer } from '../../platform/timers.js';
 import type { OrgType } from '../../db/foundation.tables.js';
 import {
@@ -119,39 +119,66 @@ export function flagsAfter(row: repo.CaseRow, patch: repo.CasePatch, now: Date, 
 
 export async function performAction(ctx: AppContext, actor: Actor, caseId: string, input: ActionInput): Promise<repo.CaseRow> {
   if (NOTE_REQUIRED.includes(input.action) && !input.note?.trim()) throw AppError.invalidField('body.note', 'a note (reason) is required for this action');
-  const { policy, calendar } = await slaContext(ctx.db);
+  const sla = await slaContext(ctx.db);
   return inTransaction(ctx, async (trx, afterCommit) => {
     const row = await repo.lockCase(trx, caseId);
     if (!row || !canSee(actor, row)) throw AppError.notFound('case');
     if (!mayAct(actor, row, input.action)) throw new AppError('FORBIDDEN');
-    const from = row.status as CaseState;
-    const step = transition(from, input.action, { responded: Boolean(row.responded_at), suspendedFrom: row.status_before_suspend as CaseState | null });
-    if (!step.ok) {
-      throw new AppError('ILLEGAL_TRANSITION', { status: from, action: input.action }, { allowedActions: step.allowed });
-    }
-    const now = ctx.clock.now();
-    const applied = await applyEffects(ctx, trx, actor, row, input, now, calendar, policy);
-    const patch: repo.CasePatch = { ...applied.patch, status: step.to, updated_at: now };
-    Object.assign(patch, flagsAfter(row, patch, now, calendar, policy));
-    const updated = await repo.updateCase(trx, row.id, patch);
-    const attachments = input.attachmentIds?.length ? await attachAll(trx, row.id, input.attachmentIds) : [];
-    await recordEvent(trx, {
-      caseId: row.id,
-      actor: { kind: 'staff', id: actor.id, name: actor.displayName } satisfies EventActor,
-      action: input.action,
-      fromStatus: from,
-      toStatus: step.to,
-      orgId: applied.orgId ?? null,
-      note: input.note?.trim() || null,
-      data: applied.data,
-      attachments,
-      at: now,
-    });
-    await syncClockTimers(trx, updated, now, calendar, policy);
-    await applied.after?.(updated);
-    publishAfterCommit(ctx, afterCommit, `case.${input.action}`, updated);
-    return updated;
+    return applyStep(ctx, trx, afterCommit, { actor, event: { kind: 'staff', id: actor.id, name: actor.displayName } }, row, input, sla);
   });
+}
+
+/** Who takes a step: a staff actor, or a resident (no actor: the portal authenticates by access code or phone). */
+export interface StepPerformer {
+  actor: Actor | null;
+  event: EventActor;
+}
+
+/**
+ * One lifecycle step on a case row the caller has locked and authorised:
+ * state machine, effects, timeline event, timers, realtime push. Shared by
+ * staff actions and the resident portal (confirm, reopen after a dissatisfied
+ * rating, add information) so both leave exactly the same trail. `extra`
+ * merges into the row patch and the event data (e.g. the rating that reopens).
+ */
+export async function applyStep(
+  ctx: AppContext,
+  trx: Trx,
+  afterCommit: AfterCommit,
+  by: StepPerformer,
+  row: repo.CaseRow,
+  input: ActionInput,
+  sla: { policy: SlaPolicy; calendar: WorkCalendar },
+  extra: { patch?: repo.CasePatch; data?: Record<string, unknown> } = {},
+): Promise<repo.CaseRow> {
+  const { policy, calendar } = sla;
+  const from = row.status as CaseState;
+  const step = transition(from, input.action, { responded: Boolean(row.responded_at), suspendedFrom: row.status_before_suspend as CaseState | null });
+  if (!step.ok) {
+    throw new AppError('ILLEGAL_TRANSITION', { status: from, action: input.action }, { allowedActions: step.allowed });
+  }
+  const now = ctx.clock.now();
+  const applied = await applyEffects(ctx, trx, by.actor, row, input, now, calendar, policy);
+  const patch: repo.CasePatch = { ...applied.patch, ...extra.patch, status: step.to, updated_at: now };
+  Object.assign(patch, flagsAfter(row, patch, now, calendar, policy));
+  const updated = await repo.updateCase(trx, row.id, patch);
+  const attachments = input.attachmentIds?.length ? await attachAll(trx, row.id, input.attachmentIds) : [];
+  await recordEvent(trx, {
+    caseId: row.id,
+    actor: by.event,
+    action: input.action,
+    fromStatus: from,
+    toStatus: step.to,
+    orgId: applied.orgId ?? null,
+    note: input.note?.trim() || null,
+    data: { ...applied.data, ...extra.data },
+    attachments,
+    at: now,
+  });
+  await syncClockTimers(trx, updated, now, calendar, policy);
+  await applied.after?.(updated);
+  publishAfterCommit(ctx, afterCommit, `case.${input.action}`, updated);
+  return updated;
 }
 
 async function attachAll(trx: Trx, caseId: string, ids: string[]) {
@@ -166,7 +193,7 @@ async function attachAll(trx: Trx, caseId: string, ids: string[]) {
 async function applyEffects(
   ctx: AppContext,
   trx: Trx,
-  actor: Actor,
+  actor: Actor | null,
   row: repo.CaseRow,
   input: ActionInput,
   now: Date,
@@ -258,7 +285,7 @@ async function applyEffects(
       if (!input.targetCaseId) throw AppError.invalidField('body.targetCaseId', 'choose the case to merge into');
       if (input.targetCaseId === row.id) throw AppError.invalidField('body.targetCaseId', 'a case cannot merge into itself');
       const target = await repo.findCase(trx, input.targetCaseId);
-      if (!target || !canSee(actor, target)) throw AppError.invalidField('body.targetCaseId', 'unknown case');
+      if (!target || !actor || !canSee(actor, target)) throw AppError.invalidField('body.targetCaseId', 'unknown case');
       if (['merged', 'closed', 'rejected'].includes(target.status)) throw AppError.invalidField('body.targetCaseId', 'the target case is finished');
       return {
         patch: { merged_into: target.id },
@@ -279,7 +306,7 @@ async function applyEffects(
       if (!input.riskLevel) throw AppError.invalidField('body.riskLevel', 'choose the new risk level');
       if (input.riskLevel === level) throw AppError.invalidField('body.riskLevel', 'the case already has this level');
       const d = computeDeadlines({ policy, level: input.riskLevel, channel: row.channel, createdAt: row.created_at, acceptedAt: row.accepted_at, calendar });
-      const manual = { code: 'manual', level: input.riskLevel, value: input.note, by: actor.displayName };
+      const manual = { code: 'manual', level: input.riskLevel, value: input.note, by: actor?.displayName ?? null };
       const reasons = [manual, ...(row.risk_reasons as unknown[])];
       return {
         patch: {

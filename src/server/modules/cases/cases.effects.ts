@@ -7,7 +7,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { AppContext } from '../../platform/context.js';
 import { enqueue } from '../../platform/outbox.js';
-import { cancelTimers, scheduleTimer } from '../../platform/timers.js';
+import { cancelTimers, scheduleTimers, type ScheduleTimerInput } from '../../platform/timers.js';
 import type { AfterCommit } from '../../platform/tx.js';
 import { ancestorIds } from '../orgs/orgs.rules.js';
 import { readSetting, workCalendar } from '../config/config.service.js';
@@ -55,29 +55,47 @@ export function recordEvent(trx: Kysely<DB>, e: EventInput) {
   });
 }
 
+/** What the clock rules read of a case; intake passes it before the case row is written. */
+export type ClockSubject = Pick<
+  repo.CaseRow,
+  'id' | 'risk_level' | 'channel' | 'status' | 'created_at' | 'respond_by' | 'accept_by' | 'resolve_by' | 'responded_at' | 'accepted_at' | 'resolved_at' | 'extra'
+>;
+
 /** The resolve window's start as stored (acceptance, reopening or major escalation). */
-export function resolveStartOf(row: repo.CaseRow): Date | null {
+export function resolveStartOf(row: Pick<repo.CaseRow, 'extra' | 'accepted_at'>): Date | null {
   const stored = (row.extra as { resolveStart?: string }).resolveStart;
   return stored ? new Date(stored) : row.accepted_at;
 }
 
-export function clockFactsOf(row: repo.CaseRow): ClockFacts {
+export function clockFactsOf(row: Omit<ClockSubject, 'id' | 'risk_level' | 'channel'>): ClockFacts {
   return { ...row, resolveStart: resolveStartOf(row) };
 }
 
 /**
  * Replaces the case's warning and breach timers with ones matching its
  * current deadlines. Idempotent: called after any change to deadlines or state.
+ * `newCase`: the case is being created in this very transaction, so it has
+ * no timers to cancel (intake skips that round trip). All timers are written
+ * in one statement.
  */
-export async function syncClockTimers(trx: Kysely<DB>, row: repo.CaseRow, now: Date, calendar: WorkCalendar, policy: Parameters<typeof targetsFor>[0]) {
-  await cancelTimers(trx, row.id, now, CLOCK_TIMER_KINDS);
+export async function syncClockTimers(
+  trx: Kysely<DB>,
+  row: ClockSubject,
+  now: Date,
+  calendar: WorkCalendar,
+  policy: Parameters<typeof targetsFor>[0],
+  opts: { newCase?: boolean } = {},
+) {
+  if (!opts.newCase) await cancelTimers(trx, row.id, now, CLOCK_TIMER_KINDS);
   const kinds = clockKinds(targetsFor(policy, row.risk_level as 'red' | 'yellow' | 'blue', row.channel));
+  const timers: ScheduleTimerInput[] = [];
   for (const c of runningClocks(clockFactsOf(row), kinds)) {
     const payload = { clock: c.clock, dueAt: c.due.toISOString() };
     const warnAt = warningAt(c.start, c.due, 0.8, calendar, c.kind);
-    if (warnAt.getTime() > now.getTime()) await scheduleTimer(trx, { kind: TIMER_WARN, subjectId: row.id, dueAt: warnAt, payload, now });
-    await scheduleTimer(trx, { kind: TIMER_BREACH, subjectId: row.id, dueAt: c.due, payload, now });
+    if (warnAt.getTime() > now.getTime()) timers.push({ kind: TIMER_WARN, subjectId: row.id, dueAt: warnAt, payload, now });
+    timers.push({ kind: TIMER_BREACH, subjectId: row.id, dueAt: c.due, payload, now });
   }
+  await scheduleTimers(trx, timers);
 }
 
 export async function slaContext(db: Kysely<DB>) {

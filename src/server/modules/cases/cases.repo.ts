@@ -138,6 +138,26 @@ export function findOrgByCode(db: Kysely<DB>, code: string) {
   return db.selectFrom('org_units').select(['id', 'code', 'name', 'name_en', 'type', 'path', 'parent_id', 'active']).where('code', '=', code).executeTakeFirst();
 }
 
+/**
+ * In one query, what intake routing may need: the district root(s), the units
+ * in `ids`, and the unit with `code`. Oldest first, so the first district root
+ * found is the one `districtRoot` returns.
+ */
+export function orgsForRouting(db: Kysely<DB>, ids: string[], code: string | null) {
+  return db
+    .selectFrom('org_units')
+    .select(['id', 'code', 'name', 'name_en', 'type', 'path', 'parent_id', 'active'])
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('type', '=', 'district'), eb('parent_id', 'is', null)]),
+        ...(ids.length ? [eb('id', 'in', ids)] : []),
+        ...(code ? [eb('code', '=', code)] : []),
+      ]),
+    )
+    .orderBy('created_at')
+    .execute();
+}
+
 export function districtRoot(db: Kysely<DB>) {
   return db
     .selectFrom('org_units')

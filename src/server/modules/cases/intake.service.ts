@@ -4,7 +4,7 @@
  * never lost and never half-written. `Idempotency-Key` makes a retried
  * submission return the case the first attempt created.
  */
-import { createHash, randomInt } from 'node:crypto';
+import { createHash, randomInt, randomUUID } from 'node:crypto';
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { can, type Actor } from '../../platform/policies.js';
@@ -60,7 +60,12 @@ export function hashAccessCode(trackingNo: string, code: string): string {
 
 type Org = NonNullable<Awaited<ReturnType<typeof repo.findOrg>>>;
 
-/** Picks the unit that owns a new case (首接负责) and the unit routing rules suggest for dispatch. */
+/**
+ * Picks the unit that owns a new case (首接负责) and the unit routing rules
+ * suggest for dispatch. Every unit it may need (district root, the location's
+ * community, the category's department, the intake desk's unit and its line)
+ * is read in one query: intake is the hottest write path.
+ */
 async function routeCase(
   ctx: AppContext,
   submitter: Submitter,
@@ -68,13 +73,20 @@ async function routeCase(
   category: NonNullable<Awaited<ReturnType<typeof repo.findCategory>>>,
   communityId: string | null,
 ): Promise<{ owner: Org; suggested: Org }> {
-  const district = await repo.districtRoot(ctx.db);
+  // Staff at a community (or below) own what they receive; higher levels route it.
+  const intakeRole =
+    submitter.kind === 'staff'
+      ? submitter.actor.roles.find((r) => ['community', 'station', 'grid'].includes(r.orgType) && can(submitter.actor, 'case:intake', r.orgPath))
+      : undefined;
+  const departmentCode = category.handling === 'department' && category.department_code ? category.department_code : null;
+  const ids = [...(communityId ? [communityId] : []), ...(intakeRole ? lineOf(intakeRole.orgPath) : [])];
+  const orgs = await repo.orgsForRouting(ctx.db, ids, departmentCode);
+  const district = orgs.find((o) => o.type === 'district' && o.parent_id === null);
   if (!district) throw new AppError('SERVICE_UNAVAILABLE');
-  const community = communityId ? await repo.findOrg(ctx.db, communityId) : undefined;
+  const byId = new Map(orgs.map((o) => [o.id, o]));
+  const community = communityId ? byId.get(communityId) : undefined;
   let suggested: Org = community ?? district;
-  if (category.handling === 'department' && category.department_code) {
-    suggested = (await repo.findOrgByCode(ctx.db, category.department_code)) ?? suggested;
-  }
+  if (departmentCode) suggested = orgs.find((o) => o.code === departmentCode) ?? suggested;
   if (input.channel === 'secretary') {
     const level = input.secretaryLevel ?? 'community';
     const ancestors = community ? await repo.orgsByIds(ctx.db, lineOf(community.path)) : [];
@@ -82,15 +94,12 @@ async function routeCase(
     const owner = (target as Org | undefined) ?? district;
     return { owner, suggested: owner };
   }
-  if (submitter.kind === 'staff') {
-    // Staff at a community (or below) own what they receive; higher levels route it.
-    const intakeRole = submitter.actor.roles.find((r) => ['community', 'station', 'grid'].includes(r.orgType) && can(submitter.actor, 'case:intake', r.orgPath));
-    if (intakeRole) {
-      const own = await repo.findOrg(ctx.db, intakeRole.orgId);
-      if (own) {
-        const ownerOrg = own.type === 'community' ? own : ((await repo.orgsByIds(ctx.db, lineOf(own.path))).find((o) => o.type === 'community') as Org | undefined) ?? own;
-        return { owner: ownerOrg, suggested };
-      }
+  if (intakeRole) {
+    const own = byId.get(intakeRole.orgId);
+    if (own) {
+      const line = lineOf(own.path).map((id) => byId.get(id));
+      const ownerOrg = own.type === 'community' ? own : line.find((o) => o?.type === 'community') ?? own;
+      return { owner: ownerOrg, suggested };
     }
   }
   return { owner: suggested, suggested };
@@ -132,20 +141,26 @@ export async function createCase(ctx: AppContext, submitter: Submitter, input: I
       ? { kind: 'staff', id: submitter.actor.id, name: submitter.actor.displayName }
       : { kind: 'resident', name: input.anonymous ? null : input.reporter?.name ?? null };
 
+  // The id is chosen here so the timers and outbox rows can be written before the case row:
+  // inserting the case touches shared rows (dashboard counters, by trigger) whose locks are
+  // held until commit, so it goes last, keeping that window to the case and its event.
+  const caseId = randomUUID();
+  const title = input.title.trim();
   try {
     return await inTransaction(ctx, async (trx, afterCommit) => {
       const attachments = input.attachmentIds?.length ? await repo.attachmentsByIds(trx, input.attachmentIds) : [];
       if (attachments.length !== (input.attachmentIds?.length ?? 0) || attachments.some((a) => a.case_id)) {
         throw AppError.invalidField('body.attachmentIds', 'unknown or already used attachment');
       }
-      const row = await repo.insertCase(trx, {
+      const values = {
+        id: caseId,
         tracking_no: trackingNo,
         access_code_hash: hashAccessCode(trackingNo, accessCode),
         idempotency_key: scopedKey,
         channel: input.channel,
         service_type: category.service_type,
         category: category.code,
-        title: input.title.trim(),
+        title,
         description: input.description.trim(),
         address: location.address,
         lat: location.lat,
@@ -177,7 +192,24 @@ export async function createCase(ctx: AppContext, submitter: Submitter, input: I
         created_at: now,
         updated_at: now,
         search_text: caseSearchText([input.title, input.description, location.address]),
+      };
+      await syncClockTimers(
+        trx,
+        { ...values, responded_at: null, accepted_at: null, resolved_at: null, extra: {} },
+        now,
+        calendar,
+        policy,
+        { newCase: true },
+      );
+      await notifyUnits(trx, now, {
+        orgIds: [owner.id],
+        roles: HANDLING_ROLES,
+        kind: 'case.new',
+        title: { 'zh-CN': `新诉求 ${trackingNo}：${title}`, en: `New case ${trackingNo}: ${title}` },
+        caseId,
       });
+      if (grade.level === 'red') await alertRed(trx, now, { id: caseId, owner_path: owner.path, tracking_no: trackingNo, title }, grade.reasons);
+      const row = await repo.insertCase(trx, values);
       if (attachments.length) {
         await trx.updateTable('attachments').set({ case_id: row.id }).where('id', 'in', attachments.map((a) => a.id)).execute();
       }
@@ -192,15 +224,6 @@ export async function createCase(ctx: AppContext, submitter: Submitter, input: I
         attachments: attachments.map((a) => ({ id: a.id, fileName: a.file_name, mimeType: a.mime_type })),
         at: now,
       });
-      await syncClockTimers(trx, row, now, calendar, policy);
-      await notifyUnits(trx, now, {
-        orgIds: [owner.id],
-        roles: HANDLING_ROLES,
-        kind: 'case.new',
-        title: { 'zh-CN': `新诉求 ${trackingNo}：${row.title}`, en: `New case ${trackingNo}: ${row.title}` },
-        caseId: row.id,
-      });
-      if (grade.level === 'red') await alertRed(trx, now, row, grade.reasons);
       publishAfterCommit(ctx, afterCommit, 'case.created', row);
       if (grade.level === 'red') publishAfterCommit(ctx, afterCommit, 'case.red', row);
       return { row, accessCode, replayed: false };
@@ -216,7 +239,12 @@ export async function createCase(ctx: AppContext, submitter: Submitter, input: I
 }
 
 /** Red cases alert the owning community, its subdistrict and the district (SPEC §4). */
-export async function alertRed(trx: Parameters<typeof notifyUnits>[0], now: Date, row: repo.CaseRow, reasons: RiskReason[]) {
+export async function alertRed(
+  trx: Parameters<typeof notifyUnits>[0],
+  now: Date,
+  row: Pick<repo.CaseRow, 'id' | 'owner_path' | 'tracking_no' | 'title'>,
+  reasons: RiskReason[],
+) {
   await notifyUnits(trx, now, {
     orgIds: lineOf(row.owner_path),
     roles: [...new Set([...HANDLING_ROLES, ...SUPERVISING_ROLES])],

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs Debian's Chromium and the Noto CJK fonts for the browser tests, only
+# when missing, so a warm CI image skips apt entirely. The e2e specs drive
+# /usr/bin/chromium through playwright-core (no bundled browser download).
+set -euo pipefail
+
+need=()
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+
+if [ ${#need[@]} -eq 0 ]; then
+  echo "chromium and fonts-noto-cjk already installed"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "installing: ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${need[@]}"

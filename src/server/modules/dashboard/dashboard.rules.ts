@@ -1,0 +1,241 @@
+/**
+ * Pure functions of the command centre: day buckets, and turning counter rows
+ * (already summed over slots by the repo) into the summary the screens show.
+ * The definitions of the metrics themselves live in SQL
+ * (`dashboard_case_facts`, migration 0007) so triggers, bulk loads and the
+ * reconciliation share one definition; this file only rolls them up.
+ */
+
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** Trend length on the big screen. */
+export const TREND_DAYS = 30;
+
+export const RISK_LEVELS = ['red', 'yellow', 'blue'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+
+/** The five services of SPEC §1, in display order, with their names. */
+export const SERVICE_TYPES = [
+  { code: 'complaint', name: '投诉建议', nameEn: 'Complaints and suggestions' },
+  { code: 'dispute', name: '纠纷调处', nameEn: 'Dispute mediation' },
+  { code: 'legal', name: '法律服务', nameEn: 'Legal services' },
+  { code: 'psych', name: '心理服务', nameEn: 'Psychological services' },
+  { code: 'assistance', name: '帮扶救助', nameEn: 'Assistance' },
+] as const;
+
+/** The Shanghai calendar day of an instant as days since 1970-01-01: the SQL `dashboard_day`. */
+export function dayNumber(instant: Date): number {
+  return Math.floor((instant.getTime() + SHANGHAI_OFFSET_MS) / DAY_MS);
+}
+
+/** The instant a day number starts (Shanghai midnight). */
+export function dayStart(day: number): Date {
+  return new Date(day * DAY_MS - SHANGHAI_OFFSET_MS);
+}
+
+/** 'YYYY-MM-DD' of a day number. */
+export function dayLabel(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** 化解率 = resolved ÷ accepted (SPEC §7); null when nothing was accepted. Rounded to 0.1%. */
+export function resolutionRate(resolved: number, accepted: number): number | null {
+  if (accepted <= 0) return null;
+  return Math.round((resolved / accepted) * 1000) / 1000;
+}
+
+/** A counter summed over its slots (and, for totals, over org units). */
+export interface CounterRow {
+  orgId?: string;
+  bucket: number;
+  metric: string;
+  dim: string;
+  n: number;
+}
+
+export interface UnitInfo {
+  id: string;
+  name: string;
+  nameEn: string | null;
+  type: string;
+  path: string;
+  parentId: string | null;
+}
+
+export interface RiskCounts {
+  red: number;
+  yellow: number;
+  blue: number;
+  total: number;
+}
+
+export interface Figures {
+  received: number;
+  accepted: number;
+  resolved: number;
+  resolutionRate: number | null;
+}
+
+export interface UnitFigures {
+  id: string;
+  name: string;
+  nameEn: string | null;
+  type: string;
+  received: number;
+  resolved: number;
+  open: RiskCounts;
+  overdue: number;
+  /** The highest risk level among its open cases ('none' when nothing is open): the map colour. */
+  level: RiskLevel | 'none';
+}
+
+export interface Summary {
+  org: { id: string; name: string; nameEn: string | null; type: string; parentId: string | null };
+  asOf: string;
+  today: Figures & { date: string };
+  allTime: Figures;
+  openByRisk: RiskCounts;
+  overdue: RiskCounts;
+  ordersInFlight: number;
+  services: { serviceType: string; name: string; nameEn: string; received: number; resolved: number }[];
+  categories: { code: string; name: string; nameEn: string; count: number }[];
+  trend: { date: string; received: number; accepted: number; resolved: number }[];
+  /** The units one level down (drill-down targets), with their subtree figures. */
+  children: UnitFigures[];
+  /** Every community in the subtree, for colouring the map. */
+  communities: UnitFigures[];
+}
+
+export interface SummaryInput {
+  org: UnitInfo;
+  /** Units of the subtree, the selected one included. */
+  units: UnitInfo[];
+  /** All-time counters per owner unit (metrics received, accepted, resolved, open, overdue). */
+  perUnit: CounterRow[];
+  /** Subtree totals: all-time categories and services, and day buckets from `fromDay`. */
+  totals: CounterRow[];
+  ordersInFlight: number;
+  categoryNames: Map<string, { name: string; nameEn: string }>;
+  now: Date;
+}
+
+const emptyRisk = (): RiskCounts => ({ red: 0, yellow: 0, blue: 0, total: 0 });
+
+function addRisk(target: RiskCounts, dim: string, n: number): void {
+  if (dim === 'red' || dim === 'yellow' || dim === 'blue') target[dim] += n;
+  target.total += n;
+}
+
+/** The colour of a unit on the map: its most serious open risk. */
+export function levelOf(open: RiskCounts): RiskLevel | 'none' {
+  if (open.red > 0) return 'red';
+  if (open.yellow > 0) return 'yellow';
+  if (open.blue > 0) return 'blue';
+  return 'none';
+}
+
+/** First day of the trend window that ends today. */
+export function trendStart(now: Date): number {
+  return dayNumber(now) - (TREND_DAYS - 1);
+}
+
+/**
+ * Builds the summary. Per-unit rows are rolled up to the selected unit, to
+ * each of its children and to each community by path prefix (the org tree is
+ * small: this is O(units × rows per unit), independent of the case count).
+ */
+export function buildSummary(input: SummaryInput): Summary {
+  const { org, units, perUnit, totals, now } = input;
+  const pathOf = new Map(units.map((u) => [u.id, u.path]));
+  const children = units.filter((u) => u.parentId === org.id);
+  const communities = units.filter((u) => u.type === 'community');
+  const figures = new Map<string, UnitFigures>();
+  for (const u of [...children, ...communities]) {
+    figures.set(u.id, { id: u.id, name: u.name, nameEn: u.nameEn, type: u.type, received: 0, resolved: 0, open: emptyRisk(), overdue: 0, level: 'none' });
+  }
+
+  const allTime = { received: 0, accepted: 0, resolved: 0 };
+  const openByRisk = emptyRisk();
+  const overdue = emptyRisk();
+  // A subdistrict's communities are both its children and communities: count each unit once.
+  const rollupUnits = [...new Set([...children, ...communities])];
+  const targetsOf = new Map<string, UnitFigures[]>();
+  for (const row of perUnit) {
+    const path = row.orgId ? pathOf.get(row.orgId) : undefined;
+    if (path === undefined || !row.orgId) continue;
+    let targets = targetsOf.get(row.orgId);
+    if (!targets) {
+      targets = rollupUnits.filter((u) => path.startsWith(u.path)).map((u) => figures.get(u.id)!);
+      targetsOf.set(row.orgId, targets);
+    }
+    switch (row.metric) {
+      case 'received':
+        allTime.received += row.n;
+        for (const f of targets) f.received += row.n;
+        break;
+      case 'accepted':
+        allTime.accepted += row.n;
+        break;
+      case 'resolved':
+        allTime.resolved += row.n;
+        for (const f of targets) f.resolved += row.n;
+        break;
+      case 'open':
+        addRisk(openByRisk, row.dim, row.n);
+        for (const f of targets) addRisk(f.open, row.dim, row.n);
+        break;
+      case 'overdue':
+        addRisk(overdue, row.dim, row.n);
+        for (const f of targets) f.overdue += row.n;
+        break;
+    }
+  }
+  for (const f of figures.values()) f.level = levelOf(f.open);
+
+  const today = dayNumber(now);
+  const from = trendStart(now);
+  const trend = new Map<number, { received: number; accepted: number; resolved: number }>();
+  for (let d = from; d <= today; d++) trend.set(d, { received: 0, accepted: 0, resolved: 0 });
+  const services = new Map<string, { received: number; resolved: number }>(SERVICE_TYPES.map((s) => [s.code, { received: 0, resolved: 0 }]));
+  const categories = new Map<string, number>();
+  for (const row of totals) {
+    if (row.bucket === 0) {
+      if (row.metric === 'category') categories.set(row.dim, (categories.get(row.dim) ?? 0) + row.n);
+      else if (row.metric === 'service' || row.metric === 'service_resolved') {
+        const s = services.get(row.dim) ?? { received: 0, resolved: 0 };
+        if (row.metric === 'service') s.received += row.n;
+        else s.resolved += row.n;
+        services.set(row.dim, s);
+      }
+      continue;
+    }
+    const day = trend.get(row.bucket);
+    if (day && (row.metric === 'received' || row.metric === 'accepted' || row.metric === 'resolved')) day[row.metric] += row.n;
+  }
+  const todayFigures = trend.get(today)!;
+  const serviceNames = new Map<string, { name: string; nameEn: string }>(SERVICE_TYPES.map((s) => [s.code, s]));
+
+  return {
+    org: { id: org.id, name: org.name, nameEn: org.nameEn, type: org.type, parentId: org.parentId },
+    asOf: now.toISOString(),
+    today: { date: dayLabel(today), ...todayFigures, resolutionRate: resolutionRate(todayFigures.resolved, todayFigures.accepted) },
+    allTime: { ...allTime, resolutionRate: resolutionRate(allTime.resolved, allTime.accepted) },
+    openByRisk,
+    overdue,
+    ordersInFlight: input.ordersInFlight,
+    services: [...services].map(([code, s]) => ({
+      serviceType: code,
+      name: serviceNames.get(code)?.name ?? code,
+      nameEn: serviceNames.get(code)?.nameEn ?? code,
+      ...s,
+    })),
+    categories: [...categories]
+      .filter(([, n]) => n !== 0)
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .map(([code, count]) => ({ code, name: input.categoryNames.get(code)?.name ?? code, nameEn: input.categoryNames.get(code)?.nameEn ?? code, count })),
+    trend: [...trend].map(([d, f]) => ({ date: dayLabel(d), ...f })),
+    children: children.map((u) => figures.get(u.id)!),
+    communities: communities.map((u) => figures.get(u.id)!),
+  };
+}

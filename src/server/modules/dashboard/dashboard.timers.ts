@@ -1,0 +1,45 @@
+/**
+ * The nightly reconciliation as a durable timer: one pending timer at the next
+ * 02:30 (Shanghai), which on firing recounts, reports and schedules the next
+ * night's. Scheduling is idempotent on (kind, subject, due time), so every
+ * process may ensure it at start-up and only one timer exists per night.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import type { AppContext } from '../../platform/context.js';
+import { registerTimerHandler } from '../../platform/timer-registry.js';
+import { scheduleTimer, type TimerHandler } from '../../platform/timers.js';
+import { dayNumber, dayStart } from './dashboard.rules.js';
+import { reconcile } from './dashboard.service.js';
+
+export const TIMER_RECONCILE = 'dashboard.reconcile';
+/** Timers need a subject; the reconciliation is about the whole database, so it has a fixed one. */
+export const RECONCILE_SUBJECT = '00000000-0000-4000-8000-00000000da5b';
+/** Quiet hours: after the end-of-day work at midnight, before the morning digests. */
+const RECONCILE_AT_MS = (2 * 60 + 30) * 60_000;
+
+/** The next 02:30 Shanghai strictly after `now`. */
+export function nextReconcileAt(now: Date): Date {
+  const today = new Date(dayStart(dayNumber(now)).getTime() + RECONCILE_AT_MS);
+  return today.getTime() > now.getTime() ? today : new Date(today.getTime() + 86_400_000);
+}
+
+/** Makes sure the next night's reconciliation is scheduled (called at start-up and after each run). */
+export async function ensureNightlyReconcile(db: Kysely<DB>, now: Date): Promise<void> {
+  const pending = await db
+    .selectFrom('timers')
+    .select('id')
+    .where('kind', '=', TIMER_RECONCILE)
+    .where('fired_at', 'is', null)
+    .where('cancelled_at', 'is', null)
+    .where(sql<boolean>`due_at > ${now}`)
+    .executeTakeFirst();
+  if (!pending) await scheduleTimer(db, { kind: TIMER_RECONCILE, subjectId: RECONCILE_SUBJECT, dueAt: nextReconcileAt(now), now });
+}
+
+const onReconcile: TimerHandler = async (trx, ctx: AppContext) => {
+  await reconcile(ctx, { source: 'nightly', db: trx });
+  await ensureNightlyReconcile(trx, ctx.clock.now());
+};
+
+registerTimerHandler(TIMER_RECONCILE, onReconcile);

@@ -1,0 +1,52 @@
+/** The case JSON of the API (cases.presenter.ts), as the screens read it. */
+export interface CaseView {
+  id: string;
+  trackingNo: string;
+  channel: string;
+  serviceType: string;
+  category: string;
+  title: string;
+  description: string;
+  location: { address: string | null; lat: number | null; lng: number | null; buildingCode: string | null; communityId: string | null; gridId: string | null };
+  reporter: { name: string | null; phone: string | null; idNumber: string | null; masked: boolean; canReveal: boolean };
+  anonymous: boolean;
+  peopleInvolved: number;
+  amountInvolved: number;
+  urgency: string;
+  flags: string[];
+  riskLevel: string;
+  riskReasons: { code: string; level?: string; text: string }[];
+  status: string;
+  ownerOrgId: string;
+  firstOrgId: string;
+  escalationLevel: number;
+  major: boolean;
+  deadlines: { respondBy: string | null; acceptBy: string | null; resolveBy: string | null };
+  respondedAt: string | null;
+  acceptedAt: string | null;
+  resolvedAt: string | null;
+  confirmedAt: string | null;
+  closedAt: string | null;
+  suspendedAt: string | null;
+  mergedInto: string | null;
+  warning: boolean;
+  overdue: boolean;
+  rating: number | null;
+  ratingComment: string | null;
+  createdAt: string;
+  updatedAt: string;
+  allowedActions: string[];
+}
+
+export interface CaseEvent {
+  id: number;
+  at: string;
+  actor: { kind: string; id: string | null; name: string | null };
+  action: string;
+  fromStatus: string | null;
+  toStatus: string | null;
+  orgId: string | null;
+  note: string | null;
+  data: Record<string, unknown>;
+  attachments: { id: string; fileName: string; mimeType: string }[];
+}

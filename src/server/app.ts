@@ -55,7 +55,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
             },
           },
     bodyLimit: 1_048_576,
-    trustProxy: true,
+    trustProxy: config.trustProxy,
     ajv: {
       customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true },
       plugins: [ajvFormats as unknown as AjvPlugin<unknown>],

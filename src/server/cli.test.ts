@@ -34,7 +34,8 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   });
 }
 
-describe.skipIf(Boolean(process.env.DATABASE_URL))('fengqiao CLI on the embedded database', () => {
+// Each CLI run boots PGlite in a fresh process: slow on a loaded 2-core machine, hence the long timeouts.
+describe.skipIf(Boolean(process.env.DATABASE_URL))('fengqiao CLI on the embedded database', { timeout: 180_000 }, () => {
   it('a second server on the same data directory exits with a clear message', async () => {
     const first = spawn(process.execPath, [bin, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir], {
       env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'info' },

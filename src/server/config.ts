@@ -23,6 +23,8 @@ export interface Config {
   loginLockMinutes: number;
   publicRateLimitPerMinute: number;
   loginRateLimitPerMinute: number;
+  /** Trust X-Forwarded-For (only behind a reverse proxy); otherwise per-IP limits could be dodged. */
+  trustProxy: boolean;
   timezone: string;
   /** How often the timer sweeper polls, in ms. */
   sweepIntervalMs: number;
@@ -96,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     loginLockMinutes: intSetting('FENGQIAO_LOGIN_LOCK_MINUTES', env.FENGQIAO_LOGIN_LOCK_MINUTES, 15, 1, 24 * 60),
     publicRateLimitPerMinute: intSetting('FENGQIAO_PUBLIC_RATE_LIMIT', env.FENGQIAO_PUBLIC_RATE_LIMIT, 60, 1, 100000),
     loginRateLimitPerMinute: intSetting('FENGQIAO_LOGIN_RATE_LIMIT', env.FENGQIAO_LOGIN_RATE_LIMIT, 20, 1, 100000),
+    trustProxy: env.FENGQIAO_TRUST_PROXY === '1' || env.FENGQIAO_TRUST_PROXY === 'true',
     timezone: env.FENGQIAO_TIMEZONE || 'Asia/Shanghai',
     sweepIntervalMs: intSetting('FENGQIAO_SWEEP_INTERVAL_MS', env.FENGQIAO_SWEEP_INTERVAL_MS, 1000, 50, 600000),
     webhookUrl: httpUrlSetting('FENGQIAO_WEBHOOK_URL', env.FENGQIAO_WEBHOOK_URL),

@@ -1,0 +1,135 @@
+/**
+ * Command-centre benchmark: summary latency from the counters against the
+ * naive GROUP BY over the cases, measured in the same run on the same data.
+ *
+ *   bash .ci/with-postgres.sh npx tsx bench/dashboard.ts --cases 10000000
+ *
+ * Options: --cases N (default 1,000,000) · --years Y (3) · --runs R (200 per
+ * summary variant; the naive one gets max(10, R/20) since each takes seconds)
+ * · --load-compare M (also time loading M rows with the counter trigger
+ * disabled + a full rebuild, against the trigger on; default 0 = skip)
+ * · --reconcile (time the full recount too).
+ * Needs DATABASE_URL (PostgreSQL); works on an empty database: migrates and
+ * seeds the demo district first. Prints a Markdown table for bench/README.md.
+ */
+import { sql } from 'kysely';
+import { buildApp } from '../src/server/app.js';
+import { loadConfig } from '../src/server/config.js';
+import { openDatabase } from '../src/server/db/database.js';
+import { migrateToLatest } from '../src/server/db/migrate.js';
+import { loadActor } from '../src/server/platform/auth.js';
+import { systemClock } from '../src/server/platform/clock.js';
+import { progressReporter, seedBulkCases } from '../src/server/modules/demo/bulk-cases.js';
+import { seedDemo } from '../src/server/modules/demo/demo.seed.js';
+import { driftAgainstCases, rebuildCounters } from '../src/server/modules/dashboard/dashboard.repo.js';
+import { getNaiveSummary, getSummary } from '../src/server/modules/dashboard/dashboard.service.js';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]!.replace(/_/g, '')) : fallback;
+}
+const flag = (name: string) => process.argv.includes(`--${name}`);
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function time(runs: number, fn: () => Promise<unknown>) {
+  await fn(); // warm caches and plans once
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    ms.push(performance.now() - t0);
+  }
+  ms.sort((a, b) => a - b);
+  return { runs, p50: percentile(ms, 50), p95: percentile(ms, 95), max: ms.at(-1)! };
+}
+
+const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
+
+async function main() {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('set DATABASE_URL (e.g. bash .ci/with-postgres.sh npx tsx bench/dashboard.ts)');
+  const target = arg('cases', 1_000_000);
+  const runs = arg('runs', 200);
+  const loadCompare = arg('load-compare', 0);
+  const database = await openDatabase({ databaseUrl: url, poolSize: 8 });
+  const db = database.db;
+  await migrateToLatest(db);
+  await seedDemo(db, { password: 'Demo@2026' });
+  const version = (await sql<{ v: string }>`SELECT current_setting('server_version') AS v`.execute(db)).rows[0]!.v;
+
+  if (loadCompare > 0) {
+    // Same generator, same size: trigger on (counters per batch) vs trigger off + one rebuild at the end.
+    const on = await seedBulkCases(db, { count: loadCompare, onProgress: progressReporter('load (trigger on)') });
+    await sql`ALTER TABLE cases DISABLE TRIGGER dashboard_counters_insert`.execute(db);
+    const offStart = performance.now();
+    let offInsert = 0;
+    try {
+      offInsert = (await seedBulkCases(db, { count: loadCompare, onProgress: progressReporter('load (trigger off)') })).ms;
+    } finally {
+      await sql`ALTER TABLE cases ENABLE TRIGGER dashboard_counters_insert`.execute(db);
+    }
+    const rebuildStart = performance.now();
+    await db.transaction().execute((trx) => rebuildCounters(trx));
+    const rebuildMs = performance.now() - rebuildStart;
+    console.log(`\nload ${loadCompare.toLocaleString('en')} rows: trigger on ${(on.ms / 1000).toFixed(1)} s; trigger off ${(offInsert / 1000).toFixed(1)} s + rebuild of all counters ${(rebuildMs / 1000).toFixed(1)} s = ${((performance.now() - offStart) / 1000).toFixed(1)} s`);
+  }
+
+  const existing = Number((await sql<{ n: number }>`SELECT count(*)::bigint AS n FROM cases`.execute(db)).rows[0]!.n);
+  if (existing < target) {
+    const started = performance.now();
+    const res = await seedBulkCases(db, { count: target - existing, onProgress: progressReporter('cases') });
+    console.log(`generated ${res.inserted.toLocaleString('en')} cases in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  await sql`VACUUM ANALYZE cases`.execute(db);
+  await sql`VACUUM ANALYZE dashboard_counters`.execute(db);
+  const cases = Number((await sql<{ n: number }>`SELECT count(*)::bigint AS n FROM cases`.execute(db)).rows[0]!.n);
+  const counterRows = Number((await sql<{ n: number }>`SELECT count(*)::bigint AS n FROM dashboard_counters`.execute(db)).rows[0]!.n);
+
+  if (flag('reconcile')) {
+    const t0 = performance.now();
+    const drift = await driftAgainstCases(db, 10);
+    console.log(`reconciliation: ${drift.keysChecked} keys, ${drift.driftCount} drifted, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+
+  const config = loadConfig({ ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'silent' }, {});
+  const app = await buildApp({ config, database, clock: systemClock, logger: false });
+  const admin = await db.selectFrom('users').select('id').where('username', '=', 'sysadmin').executeTakeFirstOrThrow();
+  const actor = (await loadActor(db, admin.id))!;
+  const units = Object.fromEntries(
+    (await db.selectFrom('org_units').select(['code', 'id']).where('code', 'in', ['GM', 'GM.GUANGMING.BIYAN']).execute()).map((u) => [u.code, u.id]),
+  );
+  // Log in through the API like a screen would.
+  const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'sysadmin', password: 'Demo@2026' } });
+  const headers = { authorization: `Bearer ${login.json<{ token: string }>().token}` };
+
+  const rows: string[] = [];
+  for (const [label, code] of [['district 光明区', 'GM'], ['community 碧眼社区', 'GM.GUANGMING.BIYAN']] as const) {
+    const orgId = units[code]!;
+    const fast = await getSummary(app.ctx, actor, orgId);
+    const naive = await getNaiveSummary(app.ctx, actor, orgId);
+    const same = JSON.stringify({ ...fast, asOf: '' }) === JSON.stringify({ ...naive, asOf: '' });
+    const http = await time(runs, async () => {
+      const res = await app.inject({ method: 'GET', url: `/api/v1/dashboard/summary?orgId=${orgId}`, headers });
+      if (res.statusCode !== 200) throw new Error(res.body);
+    });
+    const service = await time(runs, () => getSummary(app.ctx, actor, orgId));
+    const groupBy = await time(Math.max(10, Math.round(runs / 20)), () => getNaiveSummary(app.ctx, actor, orgId));
+    rows.push(
+      `| ${label} | ${fast.allTime.received.toLocaleString('en')} | ${fmt(http.p50)} / **${fmt(http.p95)}** | ${fmt(service.p50)} / ${fmt(service.p95)} | ${fmt(groupBy.p50)} / ${fmt(groupBy.p95)} | ${(groupBy.p95 / http.p95).toFixed(0)}× | ${same ? 'yes' : 'NO'} |`,
+    );
+  }
+  console.log(`\nPostgreSQL ${version}, ${cases.toLocaleString('en')} cases, ${counterRows.toLocaleString('en')} counter rows, ${runs} runs per variant (naive: ${Math.max(10, Math.round(runs / 20))})\n`);
+  console.log('| summary of | cases in subtree | counters via HTTP p50 / p95 ms | counters service p50 / p95 ms | naive GROUP BY p50 / p95 ms | speed-up (p95) | identical figures |');
+  console.log('|---|---:|---:|---:|---:|---:|---|');
+  for (const r of rows) console.log(r);
+  await app.close();
+  await database.close();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

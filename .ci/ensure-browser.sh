@@ -7,9 +7,11 @@ set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+# pdftoppm renders poster pages so the QR test can decode them.
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "chromium and fonts-noto-cjk already installed"
+  echo "chromium, fonts-noto-cjk and poppler-utils already installed"
   exit 0
 fi
 

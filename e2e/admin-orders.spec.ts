@@ -29,7 +29,7 @@ afterAll(async () => {
 
 describe('administration, orders and supervision', () => {
   it('the grading editor shows the server’s validation on the field, and saves valid rules', async () => {
-    const { page, errors } = await session();
+    const { page, errors, failed } = await session();
     await login(page, 'district.admin');
     await page.goto(`${baseUrl()}/admin/grading`);
     const red = page.locator('#grading_red_minPeople');
@@ -43,6 +43,8 @@ describe('administration, orders and supervision', () => {
     expect(await alert.textContent()).toContain('body.red.minPeople');
     await page.locator('.ant-form-item-has-error #grading_red_minPeople').waitFor();
     await shot(page, '09-admin-grading-error');
+    expect(failed).toEqual(['400 /api/v1/config/grading-rules']);
+    failed.length = 0;
 
     await red.fill('12');
     await page.locator('[data-testid="settings-save"]').click();
@@ -69,6 +71,7 @@ describe('administration, orders and supervision', () => {
     await page.goto(`${baseUrl()}/admin/orgs`);
     await page.getByText('光明街道', { exact: false }).first().waitFor();
     expect(errors).toEqual([]);
+    expect(failed).toEqual([]);
   });
 
   it('a department acknowledges, checks in and completes an order from its inbox', async () => {
@@ -87,7 +90,7 @@ describe('administration, orders and supervision', () => {
     });
     await apiCall(secretary, 'POST', `/cases/${created.id}/orders`, { kind: 'routine', departmentIds: [hrss!.id], instructions: '请人社局派员到物流园核实欠薪情况' });
 
-    const { page, errors } = await session();
+    const { page, errors, failed } = await session();
     await login(page, 'hrss.handler');
     await page.goto(`${baseUrl()}/orders`);
     const row = page.locator('tr').filter({ hasText: created.trackingNo });
@@ -108,20 +111,31 @@ describe('administration, orders and supervision', () => {
     await page.locator('.ant-modal').last().locator('#report').fill('已到场核实，督促物流园制定支付计划。');
     await page.locator('.ant-modal').last().locator('.ant-modal-footer .ant-btn-primary').click();
     await expect.poll(async () => (await row.textContent()) ?? '').toContain('已完成');
+    await page.locator('.ant-modal-wrap').last().waitFor({ state: 'hidden' }).catch(() => undefined);
+    await page.locator('.ant-modal-mask').waitFor({ state: 'detached' }).catch(() => undefined);
     await shot(page, '15-orders-completed');
     expect(errors).toEqual([]);
+    expect(failed).toEqual([]);
   });
 
   it('a district leader sees overdue and red cases across the district; the layout holds on a tablet', async () => {
-    const { page, errors } = await session({ width: 1024, height: 768 });
+    const reception = await apiToken('biyan.reception');
+    const red = await apiCall<{ trackingNo: string }>(reception, 'POST', '/cases', {
+      channel: 'hotline',
+      category: 'neighbor.boundary',
+      title: '宅基地边界纠纷双方聚集',
+      description: '两户因宅基地边界争执，双方亲属二十余人聚集，有冲突苗头。',
+      reporter: { name: '黄伟', phone: '13600136000' },
+      flags: ['group_incident_risk'],
+    });
+    const { page, errors, failed } = await session({ width: 1024, height: 768 });
     await login(page, 'district.leader');
     await page.waitForURL(/\/supervision$/);
-    await page.locator('[data-testid="sup-red"] tr[data-tracking]').first().waitFor();
-    const redRows = await page.locator('[data-testid="sup-red"] tr[data-tracking]').count();
-    expect(redRows).toBeGreaterThan(0);
+    await page.locator(`[data-testid="sup-red"] tr[data-tracking="${red.trackingNo}"]`).waitFor();
     // Nothing wider than the screen: the tables scroll inside their cards.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1024);
     await shot(page, '16-supervision-tablet');
     expect(errors).toEqual([]);
+    expect(failed).toEqual([]);
   });
 });

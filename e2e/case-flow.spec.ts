@@ -57,7 +57,7 @@ afterAll(async () => {
 
 describe('staff workbench: intake to resolution', () => {
   it('a receptionist takes a hotline call; the case is red with its reasons and a 10-minute respond countdown', async () => {
-    const { page, errors } = await session();
+    const { page, errors, failed } = await session();
     await login(page, 'biyan.reception');
     await page.waitForURL(/\/intake$/);
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('zh-CN');
@@ -106,10 +106,11 @@ describe('staff workbench: intake to resolution', () => {
     expect(await page.locator('[data-testid="reporter-phone"]').textContent()).toBe('138****8123');
     await shot(page, '03-case-red');
     expect(errors).toEqual([]);
+    expect(failed).toEqual([]);
   });
 
   it('the community secretary sees it in their queue, reveals the phone (audited), accepts and dispatches it', async () => {
-    const { page, errors } = await session();
+    const { page, errors, failed } = await session();
     await login(page, 'biyan.secretary');
     await page.waitForURL(/\/queues$/);
     const row = page.locator(`tr[data-tracking="${trackingNo}"]`);
@@ -135,10 +136,11 @@ describe('staff workbench: intake to resolution', () => {
     expect(await page.locator('[data-testid="timeline"]').textContent()).toContain('请网格员与调解员到厂了解情况');
     await shot(page, '05-case-dispatched');
     expect(errors).toEqual([]);
+    expect(failed).toEqual([]);
   });
 
   it('another case turns overdue in the open queue when the clock passes its accept deadline, without a reload', async () => {
-    const { page, errors } = await session();
+    const { page, errors, failed } = await session();
     await login(page, 'biyan.secretary');
     await page.locator('[data-tab="all"]').click();
     await page.locator(`tr[data-tracking="${trackingNo}"]`).waitFor();
@@ -164,10 +166,11 @@ describe('staff workbench: intake to resolution', () => {
     expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
     await shot(page, '06-queue-overdue');
     expect(errors).toEqual([]);
+    expect(failed).toEqual([]);
   });
 
   it('a handler starts and resolves the first case', async () => {
-    const { page, errors } = await session();
+    const { page, errors, failed } = await session();
     await login(page, 'biyan.mediator');
     await page.goto(`${new URL(page.url()).origin}/cases/${caseId}`);
     await page.locator('[data-testid="case-page"]').waitFor();
@@ -191,5 +194,6 @@ describe('staff workbench: intake to resolution', () => {
     expect(text).not.toContain('办理记录');
     await shot(page, '08-case-english');
     expect(errors).toEqual([]);
+    expect(failed).toEqual([]);
   });
 });

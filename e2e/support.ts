@@ -22,8 +22,10 @@ export function launchBrowser(): Promise<Browser> {
 export interface Session {
   context: BrowserContext;
   page: Page;
-  /** Console errors and uncaught exceptions seen so far. */
+  /** Console errors and uncaught exceptions seen so far (the app's own). */
   errors: string[];
+  /** Requests Chromium reported as failed (any 4xx/5xx), as "status url". */
+  failed: string[];
 }
 
 /**
@@ -36,14 +38,20 @@ export async function openSession(browser: Browser, opts: { viewport?: { width: 
   const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const page = await context.newPage();
   const errors: string[] = [];
+  const failed: string[] = [];
   page.on('console', (msg) => {
     if (msg.type() !== 'error') return;
     const url = msg.location().url ?? '';
-    if (EXPECTED_FAILURES.some((re) => re.test(url))) return;
+    // Chromium logs every failed HTTP response as a console error; those are tracked in `failed`.
+    if (msg.text().startsWith('Failed to load resource')) return;
     errors.push(`${msg.text()} ${url}`);
   });
+  page.on('response', (res) => {
+    if (res.status() < 400 || EXPECTED_FAILURES.some((re) => re.test(res.url()))) return;
+    failed.push(`${res.status()} ${new URL(res.url()).pathname}`);
+  });
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
-  return { context, page, errors };
+  return { context, page, errors, failed };
 }
 
 export async function login(page: Page, username: string): Promise<void> {

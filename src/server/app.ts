@@ -23,6 +23,7 @@ import { createMetrics, installMetrics, type Metrics } from './platform/metrics.
 import { createRealtime } from './platform/realtime.js';
 import { apiModules } from './modules/index.js';
 import { installWeb } from './platform/web.js';
+import { installQrRedirect } from './modules/qr/qr.routes.js';
 
 export interface BuildOptions {
   config: Config;
@@ -118,6 +119,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     { prefix: '/api/v1' },
   );
 
+  await installQrRedirect(app, ctx);
   await installWeb(app);
   await app.ready();
   return app as unknown as App;

@@ -20,6 +20,7 @@ import { findOrgByCode } from './modules/orgs/orgs.repo.js';
 import { findUserByUsername } from './modules/users/users.repo.js';
 import { createUser, setPassword, setRoles, type RoleGrant } from './modules/users/users.service.js';
 import { serve } from './serve.js';
+import { qrPostersCommand } from './modules/qr/qr.cli.js';
 
 interface GlobalOpts {
   dataDir?: string;
@@ -210,6 +211,8 @@ export function buildCli(): Command {
         process.exitCode = 1;
       }
     });
+
+  qrPostersCommand(program, (database) => withDatabase(configFrom(program.opts()), database), () => configFrom(program.opts()));
 
   return program;
 }

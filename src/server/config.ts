@@ -30,6 +30,8 @@ export interface Config {
   sweepIntervalMs: number;
   /** Where the outbox posts `webhook` messages as JSON (FENGQIAO_WEBHOOK_URL); unset = no webhook. */
   webhookUrl?: string;
+  /** The public address residents reach (FENGQIAO_PUBLIC_URL); building QR codes encode `<publicUrl>/q/<code>`. */
+  publicUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -102,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     timezone: env.FENGQIAO_TIMEZONE || 'Asia/Shanghai',
     sweepIntervalMs: intSetting('FENGQIAO_SWEEP_INTERVAL_MS', env.FENGQIAO_SWEEP_INTERVAL_MS, 1000, 50, 600000),
     webhookUrl: httpUrlSetting('FENGQIAO_WEBHOOK_URL', env.FENGQIAO_WEBHOOK_URL),
+    publicUrl: (httpUrlSetting('FENGQIAO_PUBLIC_URL', env.FENGQIAO_PUBLIC_URL) ?? 'http://localhost:3000').replace(/\/+$/, ''),
   };
 }
 

@@ -38,3 +38,7 @@ import { assessmentModule } from './assessment/assessment.routes.js';
 import { supervisionScheduleSweeper } from './supervision/supervision.timers.js';
 apiModules.push(ordersModule, supervisionModule, assessmentModule);
 sweepers.push(supervisionScheduleSweeper);
+
+// Building QR codes and posters (SPEC §2, §9); `/q/:code` itself is installed outside /api by app.ts.
+import { qrModule } from './qr/qr.routes.js';
+apiModules.push(qrModule);

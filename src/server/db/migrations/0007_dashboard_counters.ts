@@ -5,7 +5,12 @@ import { sql, type Kysely } from 'kysely';
  * big screen's summary costs O(org units), not O(cases):
  *
  * - `dashboard_case_facts(...)` is the ONE definition of what a case counts
- *   for: a set of (owner org, bucket, metric, dim, slot) keys. The triggers,
+ *   for: a set of (org, bucket, metric, dim, slot) keys, for the owning unit
+ *   AND each of its ancestors (from the case's `owner_path`, the column case
+ *   scoping uses). So the summary of any unit's subtree reads that unit's own
+ *   rows, plus one row group per child or community for the breakdown: its
+ *   cost depends neither on the case count nor on the subtree's size. Writes
+ *   touch depth (<= 4) times more rows, aggregated per statement. The triggers,
  *   the bulk generator, the rebuild and the nightly reconciliation all use it,
  *   so they cannot disagree about a definition.
  * - Statement-level AFTER triggers with transition tables on `cases` add the
@@ -59,12 +64,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await sql`
     CREATE FUNCTION dashboard_case_facts(
-      owner uuid, case_id uuid, created timestamptz, accepted timestamptz, resolved timestamptz,
+      owner_path text, case_id uuid, created timestamptz, accepted timestamptz, resolved timestamptz,
       st text, risk text, is_overdue boolean, cat text, service text
     ) RETURNS TABLE (org_id uuid, bucket int, metric text, dim text, slot smallint)
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-      SELECT owner, v.bucket, v.metric, v.dim, (get_byte(uuid_send(case_id), 15) & 3)::smallint
-      FROM (VALUES
+      SELECT u.id::uuid, v.bucket, v.metric, v.dim, (get_byte(uuid_send(case_id), 15) & 3)::smallint
+      FROM unnest(string_to_array(trim(BOTH '/' FROM owner_path), '/')) AS u(id),
+      (VALUES
         (0, 'received', ''),
         (dashboard_day(created), 'received', ''),
         (0, 'category', cat),
@@ -84,17 +90,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   for (const [name, body] of [
     [
       'dashboard_counters_on_insert',
-      sql`SELECT f.*, 1::bigint AS n FROM new_rows c, LATERAL dashboard_case_facts(c.owner_org_id, c.id, c.created_at, c.accepted_at, c.resolved_at, c.status, c.risk_level, c.overdue, c.category, c.service_type) f`,
+      sql`SELECT f.*, 1::bigint AS n FROM new_rows c, LATERAL dashboard_case_facts(c.owner_path, c.id, c.created_at, c.accepted_at, c.resolved_at, c.status, c.risk_level, c.overdue, c.category, c.service_type) f`,
     ],
     [
       'dashboard_counters_on_delete',
-      sql`SELECT f.*, -1::bigint AS n FROM old_rows c, LATERAL dashboard_case_facts(c.owner_org_id, c.id, c.created_at, c.accepted_at, c.resolved_at, c.status, c.risk_level, c.overdue, c.category, c.service_type) f`,
+      sql`SELECT f.*, -1::bigint AS n FROM old_rows c, LATERAL dashboard_case_facts(c.owner_path, c.id, c.created_at, c.accepted_at, c.resolved_at, c.status, c.risk_level, c.overdue, c.category, c.service_type) f`,
     ],
     [
       'dashboard_counters_on_update',
-      sql`SELECT f.*, 1::bigint AS n FROM new_rows c, LATERAL dashboard_case_facts(c.owner_org_id, c.id, c.created_at, c.accepted_at, c.resolved_at, c.status, c.risk_level, c.overdue, c.category, c.service_type) f
+      sql`SELECT f.*, 1::bigint AS n FROM new_rows c, LATERAL dashboard_case_facts(c.owner_path, c.id, c.created_at, c.accepted_at, c.resolved_at, c.status, c.risk_level, c.overdue, c.category, c.service_type) f
           UNION ALL
-          SELECT f.*, -1::bigint AS n FROM old_rows c, LATERAL dashboard_case_facts(c.owner_org_id, c.id, c.created_at, c.accepted_at, c.resolved_at, c.status, c.risk_level, c.overdue, c.category, c.service_type) f`,
+          SELECT f.*, -1::bigint AS n FROM old_rows c, LATERAL dashboard_case_facts(c.owner_path, c.id, c.created_at, c.accepted_at, c.resolved_at, c.status, c.risk_level, c.overdue, c.category, c.service_type) f`,
     ],
   ] as const) {
     await sql`

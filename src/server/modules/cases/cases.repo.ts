@@ -96,6 +96,14 @@ export interface CaseListFilter {
   offset: number;
 }
 
+/**
+ * Totals are counted up to this many matches; beyond it the list reports
+ * `totalCapped` ("10000+"). Counting every match of a broad search (a common
+ * word over a million cases, or a whole district's list) reads every matching
+ * row and cost several times the page itself.
+ */
+export const COUNT_CAP = 10_000;
+
 /** A case is visible where its owner or its first-receiving unit lies in the actor's scope. */
 export async function listCases(db: Kysely<DB>, actor: Actor, f: CaseListFilter) {
   let query = db
@@ -117,11 +125,15 @@ export async function listCases(db: Kysely<DB>, actor: Actor, f: CaseListFilter)
         ? query.where(sql<boolean>`search_tokens @@ to_tsquery('simple', ${f.tsQuery})`)
         : query.where(sql<boolean>`false`);
   }
-  const [rows, total] = await Promise.all([
+  const [rows, counted] = await Promise.all([
     query.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(f.limit).offset(f.offset).execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    db
+      .selectFrom(query.select(sql<number>`1`.as('one')).limit(COUNT_CAP + 1).as('matches'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
-  return { rows, total: Number(total.n) };
+  const n = Number(counted.n);
+  return { rows, total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP };
 }
 
 /** Org units by id, for names in responses. */

@@ -35,7 +35,7 @@ export async function listCases(ctx: AppContext, actor: Actor, q: CaseListQuery)
     if (!org) throw AppError.invalidField('querystring.orgId', 'unknown unit');
     orgPath = org.path;
   }
-  const { rows, total } = await repo.listCases(ctx.db, actor, {
+  const { rows, total, totalCapped } = await repo.listCases(ctx.db, actor, {
     status: q.status?.split(',').filter(Boolean),
     riskLevel: q.riskLevel?.split(',').filter(Boolean),
     orgPath,
@@ -48,7 +48,7 @@ export async function listCases(ctx: AppContext, actor: Actor, q: CaseListQuery)
     limit: pageSize,
     offset: (page - 1) * pageSize,
   });
-  return { rows, total, page, pageSize };
+  return { rows, total, totalCapped, page, pageSize };
 }
 
 export async function getCase(ctx: AppContext, actor: Actor, id: string) {

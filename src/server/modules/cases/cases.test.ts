@@ -276,6 +276,8 @@ describe('deadlines and timers (test clock)', () => {
     const after = (await t.app.inject({ method: 'GET', url: `/api/v1/cases/${c.id}`, headers: await t.as('district.admin') })).json();
     expect(after.ownerOrgId).toBe(org['GM.GUANGMING']);
     expect(after.escalationLevel).toBe(1);
+    // Still listed as overdue for supervisors until the subdistrict acts on it.
+    expect(after.overdue).toBe(true);
   });
 
   it('the admin clock endpoint fires due timers and turns a case amber then overdue', async () => {

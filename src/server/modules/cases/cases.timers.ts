@@ -93,7 +93,9 @@ async function onBreach(trx: Trx, ctx: AppContext, timer: TimerRow, afterCommit:
         patch.resolve_by = deadlineFor(targets.resolve, now, calendar);
         patch.extra = JSON.stringify({ ...row.extra, resolveStart: now.toISOString() });
       }
-      updated = await repo.updateCase(trx, row.id, { ...patch, overdue: false, warning: false, updated_at: now });
+      // The case stays marked overdue for supervisors until the new owner acts on it,
+      // even though the new owner's own window has just started.
+      updated = await repo.updateCase(trx, row.id, { ...patch, updated_at: now });
       await recordEvent(trx, {
         caseId: row.id, actor: { kind: 'system' }, action: 'escalate', fromStatus: row.status, toStatus: row.status, orgId: target.id,
         note: null, data: { fromOrgId: row.owner_org_id, toOrgId: target.id, toOrgName: target.name, automatic: true, clock }, at: now,

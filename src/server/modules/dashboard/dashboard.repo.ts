@@ -10,7 +10,7 @@ import { escapeLike } from '../../platform/scope.js';
 import { dayStart, type CounterRow, type UnitInfo } from './dashboard.rules.js';
 
 /** The facts of each case row `c`, in SQL: the one definition shared with the triggers. */
-const caseFacts = sql`dashboard_case_facts(c.owner_org_id, c.id, c.created_at, c.accepted_at, c.resolved_at, c.status, c.risk_level, c.overdue, c.category, c.service_type)`;
+const caseFacts = sql`dashboard_case_facts(c.owner_path, c.id, c.created_at, c.accepted_at, c.resolved_at, c.status, c.risk_level, c.overdue, c.category, c.service_type)`;
 
 const OPEN_STATES = sql`('submitted','accepted','dispatched','in_progress','suspended')`;
 
@@ -23,39 +23,41 @@ export async function findUnit(db: Kysely<DB>, id: string): Promise<UnitInfo | u
   return row && { id: row.id, name: row.name, nameEn: row.name_en, type: row.type, path: row.path, parentId: row.parent_id };
 }
 
-/** Every unit of the subtree rooted at `path`, inactive ones included (they may still own cases). */
-export async function subtreeUnits(db: Kysely<DB>, path: string): Promise<UnitInfo[]> {
+/**
+ * The units a summary breaks down into: the children of `org` and the
+ * communities of its subtree (inactive ones too: they may still own cases).
+ */
+export async function summaryUnits(db: Kysely<DB>, org: UnitInfo): Promise<{ children: UnitInfo[]; communities: UnitInfo[] }> {
   const rows = await db
     .selectFrom('org_units')
     .select(['id', 'name', 'name_en', 'type', 'path', 'parent_id'])
-    .where('path', 'like', `${escapeLike(path)}%`)
+    .where((eb) => eb.or([eb('parent_id', '=', org.id), eb.and([eb('type', '=', 'community'), eb('path', 'like', `${escapeLike(org.path)}%`)])]))
     .orderBy('depth')
     .orderBy('code')
     .execute();
-  return rows.map((r) => ({ id: r.id, name: r.name, nameEn: r.name_en, type: r.type, path: r.path, parentId: r.parent_id }));
+  const units = rows.map((r) => ({ id: r.id, name: r.name, nameEn: r.name_en, type: r.type, path: r.path, parentId: r.parent_id }));
+  return { children: units.filter((u) => u.parentId === org.id), communities: units.filter((u) => u.type === 'community') };
 }
 
-/** All-time counters per owner unit for the metrics the drill-down and the map need, summed over slots. */
-export async function perUnitCounters(db: Kysely<DB>, orgIds: string[]): Promise<CounterRow[]> {
+/** One unit's counters (its whole subtree), summed over slots: all-time metrics and the day buckets from `fromDay`. */
+export async function ownCounters(db: Kysely<DB>, orgId: string, fromDay: number): Promise<CounterRow[]> {
+  const { rows } = await sql<{ bucket: number; metric: string; dim: string; n: number }>`
+    SELECT bucket, metric, dim, sum(n)::bigint AS n
+    FROM dashboard_counters
+    WHERE org_id = ${orgId} AND (bucket = 0 OR bucket >= ${fromDay})
+    GROUP BY bucket, metric, dim`.execute(db);
+  return rows.map((r) => ({ orgId, bucket: r.bucket, metric: r.metric, dim: r.dim, n: Number(r.n) }));
+}
+
+/** All-time figures of several units (each its subtree) for the drill-down list and the map. */
+export async function unitCounters(db: Kysely<DB>, orgIds: string[]): Promise<CounterRow[]> {
   if (orgIds.length === 0) return [];
   const { rows } = await sql<{ org_id: string; metric: string; dim: string; n: number }>`
     SELECT org_id, metric, dim, sum(n)::bigint AS n
     FROM dashboard_counters
-    WHERE org_id = ANY(${orgIds}::uuid[]) AND bucket = 0 AND metric IN ('received','accepted','resolved','open','overdue')
+    WHERE org_id = ANY(${orgIds}::uuid[]) AND bucket = 0 AND metric IN ('received','resolved','open','overdue')
     GROUP BY org_id, metric, dim`.execute(db);
   return rows.map((r) => ({ orgId: r.org_id, bucket: 0, metric: r.metric, dim: r.dim, n: Number(r.n) }));
-}
-
-/** Subtree totals: all-time categories and services, and every day bucket from `fromDay` on. */
-export async function totalCounters(db: Kysely<DB>, orgIds: string[], fromDay: number): Promise<CounterRow[]> {
-  if (orgIds.length === 0) return [];
-  const { rows } = await sql<{ bucket: number; metric: string; dim: string; n: number }>`
-    SELECT bucket, metric, dim, sum(n)::bigint AS n
-    FROM dashboard_counters
-    WHERE org_id = ANY(${orgIds}::uuid[])
-      AND ((bucket = 0 AND metric IN ('category','service','service_resolved')) OR bucket >= ${fromDay})
-    GROUP BY bucket, metric, dim`.execute(db);
-  return rows.map((r) => ({ bucket: r.bucket, metric: r.metric, dim: r.dim, n: Number(r.n) }));
 }
 
 /** Orders not yet completed that a unit of the subtree issued or must carry out (few by nature; partial index). */
@@ -73,45 +75,37 @@ export async function categoryNames(db: Kysely<DB>): Promise<Map<string, { name:
 }
 
 /**
- * The same inputs as `perUnitCounters` + `totalCounters`, computed the naive
- * way: GROUP BY over the subtree's cases. Used by tests and by the benchmark
- * as the baseline; never by the screens.
+ * The same figures computed the naive way, GROUP BY over the subtree's cases,
+ * as rows per owning unit (with its path, to roll up by prefix). Used by tests
+ * as the oracle and by the benchmark as the baseline; never by the screens.
  */
-export async function naiveCounters(db: Kysely<DB>, path: string, fromDay: number): Promise<{ perUnit: CounterRow[]; totals: CounterRow[] }> {
+export async function naiveCounters(db: Kysely<DB>, path: string, fromDay: number): Promise<(CounterRow & { ownerPath: string })[]> {
   const prefix = `${escapeLike(path)}%`;
   // Compare the raw timestamps with the window's start so the indexes on them stay usable.
   const from = dayStart(fromDay);
-  const perUnit = await sql<{ org_id: string; risk_level: string; received: number; accepted: number; resolved: number; open: number; overdue: number }>`
-    SELECT owner_org_id AS org_id, risk_level, count(*)::bigint AS received, count(accepted_at)::bigint AS accepted,
-      count(resolved_at)::bigint AS resolved,
-      count(*) FILTER (WHERE status IN ${OPEN_STATES})::bigint AS open,
-      count(*) FILTER (WHERE overdue AND status IN ${OPEN_STATES})::bigint AS overdue
-    FROM cases WHERE owner_path LIKE ${prefix}
-    GROUP BY owner_org_id, risk_level`.execute(db);
-  const totals = await sql<{ bucket: number; metric: string; dim: string; n: number }>`
-    SELECT 0 AS bucket, 'category' AS metric, category AS dim, count(*)::bigint AS n FROM cases WHERE owner_path LIKE ${prefix} GROUP BY category
+  const { rows } = await sql<{ org_id: string; owner_path: string; bucket: number; metric: string; dim: string; n: number }>`
+    SELECT owner_org_id AS org_id, owner_path, 0 AS bucket, 'received' AS metric, '' AS dim, count(*)::bigint AS n FROM cases WHERE owner_path LIKE ${prefix} GROUP BY 1, 2
     UNION ALL
-    SELECT 0, 'service', service_type, count(*)::bigint FROM cases WHERE owner_path LIKE ${prefix} GROUP BY service_type
+    SELECT owner_org_id, owner_path, 0, 'accepted', '', count(*)::bigint FROM cases WHERE owner_path LIKE ${prefix} AND accepted_at IS NOT NULL GROUP BY 1, 2
     UNION ALL
-    SELECT 0, 'service_resolved', service_type, count(*)::bigint FROM cases WHERE owner_path LIKE ${prefix} AND resolved_at IS NOT NULL GROUP BY service_type
+    SELECT owner_org_id, owner_path, 0, 'resolved', '', count(*)::bigint FROM cases WHERE owner_path LIKE ${prefix} AND resolved_at IS NOT NULL GROUP BY 1, 2
     UNION ALL
-    SELECT dashboard_day(created_at), 'received', '', count(*)::bigint FROM cases
-      WHERE owner_path LIKE ${prefix} AND created_at >= ${from} GROUP BY 1
+    SELECT owner_org_id, owner_path, 0, 'open', risk_level, count(*)::bigint FROM cases WHERE owner_path LIKE ${prefix} AND status IN ${OPEN_STATES} GROUP BY 1, 2, 5
     UNION ALL
-    SELECT dashboard_day(accepted_at), 'accepted', '', count(*)::bigint FROM cases
-      WHERE owner_path LIKE ${prefix} AND accepted_at >= ${from} GROUP BY 1
+    SELECT owner_org_id, owner_path, 0, 'overdue', risk_level, count(*)::bigint FROM cases WHERE owner_path LIKE ${prefix} AND overdue AND status IN ${OPEN_STATES} GROUP BY 1, 2, 5
     UNION ALL
-    SELECT dashboard_day(resolved_at), 'resolved', '', count(*)::bigint FROM cases
-      WHERE owner_path LIKE ${prefix} AND resolved_at >= ${from} GROUP BY 1`.execute(db);
-  const rows: CounterRow[] = [];
-  for (const r of perUnit.rows) {
-    rows.push({ orgId: r.org_id, bucket: 0, metric: 'received', dim: '', n: Number(r.received) });
-    rows.push({ orgId: r.org_id, bucket: 0, metric: 'accepted', dim: '', n: Number(r.accepted) });
-    rows.push({ orgId: r.org_id, bucket: 0, metric: 'resolved', dim: '', n: Number(r.resolved) });
-    rows.push({ orgId: r.org_id, bucket: 0, metric: 'open', dim: r.risk_level, n: Number(r.open) });
-    rows.push({ orgId: r.org_id, bucket: 0, metric: 'overdue', dim: r.risk_level, n: Number(r.overdue) });
-  }
-  return { perUnit: rows, totals: totals.rows.map((r) => ({ bucket: r.bucket, metric: r.metric, dim: r.dim, n: Number(r.n) })) };
+    SELECT owner_org_id, owner_path, 0, 'category', category, count(*)::bigint FROM cases WHERE owner_path LIKE ${prefix} GROUP BY 1, 2, 5
+    UNION ALL
+    SELECT owner_org_id, owner_path, 0, 'service', service_type, count(*)::bigint FROM cases WHERE owner_path LIKE ${prefix} GROUP BY 1, 2, 5
+    UNION ALL
+    SELECT owner_org_id, owner_path, 0, 'service_resolved', service_type, count(*)::bigint FROM cases WHERE owner_path LIKE ${prefix} AND resolved_at IS NOT NULL GROUP BY 1, 2, 5
+    UNION ALL
+    SELECT owner_org_id, owner_path, dashboard_day(created_at), 'received', '', count(*)::bigint FROM cases WHERE owner_path LIKE ${prefix} AND created_at >= ${from} GROUP BY 1, 2, 3
+    UNION ALL
+    SELECT owner_org_id, owner_path, dashboard_day(accepted_at), 'accepted', '', count(*)::bigint FROM cases WHERE owner_path LIKE ${prefix} AND accepted_at >= ${from} GROUP BY 1, 2, 3
+    UNION ALL
+    SELECT owner_org_id, owner_path, dashboard_day(resolved_at), 'resolved', '', count(*)::bigint FROM cases WHERE owner_path LIKE ${prefix} AND resolved_at >= ${from} GROUP BY 1, 2, 3`.execute(db);
+  return rows.map((r) => ({ orgId: r.org_id, ownerPath: r.owner_path, bucket: Number(r.bucket), metric: r.metric, dim: r.dim, n: Number(r.n) }));
 }
 
 export interface DriftRow {

@@ -109,12 +109,14 @@ export interface Summary {
 
 export interface SummaryInput {
   org: UnitInfo;
-  /** Units of the subtree, the selected one included. */
-  units: UnitInfo[];
-  /** All-time counters per owner unit (metrics received, accepted, resolved, open, overdue). */
+  /** The units one level down. */
+  children: UnitInfo[];
+  /** The communities of the subtree. */
+  communities: UnitInfo[];
+  /** The selected unit's own counters (its subtree): all-time metrics, and day buckets from `trendStart`. */
+  own: CounterRow[];
+  /** All-time counters of each child and community (each its subtree): received, resolved, open, overdue. */
   perUnit: CounterRow[];
-  /** Subtree totals: all-time categories and services, and day buckets from `fromDay`. */
-  totals: CounterRow[];
   ordersInFlight: number;
   categoryNames: Map<string, { name: string; nameEn: string }>;
   now: Date;
@@ -141,67 +143,62 @@ export function trendStart(now: Date): number {
 }
 
 /**
- * Builds the summary. Per-unit rows are rolled up to the selected unit, to
- * each of its children and to each community by path prefix (the org tree is
- * small: this is O(units × rows per unit), independent of the case count).
+ * Sums rows keyed by owning unit into rows keyed by each target unit whose
+ * subtree contains the owner (path prefix): what the counters hold for
+ * ancestors, computed from a GROUP BY over the cases (the naive baseline).
  */
-export function buildSummary(input: SummaryInput): Summary {
-  const { org, units, perUnit, totals, now } = input;
-  const pathOf = new Map(units.map((u) => [u.id, u.path]));
-  const children = units.filter((u) => u.parentId === org.id);
-  const communities = units.filter((u) => u.type === 'community');
-  const figures = new Map<string, UnitFigures>();
-  for (const u of [...children, ...communities]) {
-    figures.set(u.id, { id: u.id, name: u.name, nameEn: u.nameEn, type: u.type, received: 0, resolved: 0, open: emptyRisk(), overdue: 0, level: 'none' });
+export function rollUp(rows: (CounterRow & { ownerPath: string })[], targets: UnitInfo[]): CounterRow[] {
+  const sums = new Map<string, CounterRow>();
+  for (const row of rows) {
+    for (const unit of targets) {
+      if (!row.ownerPath.startsWith(unit.path)) continue;
+      const key = `${unit.id}|${row.bucket}|${row.metric}|${row.dim}`;
+      const sum = sums.get(key);
+      if (sum) sum.n += row.n;
+      else sums.set(key, { orgId: unit.id, bucket: row.bucket, metric: row.metric, dim: row.dim, n: row.n });
+    }
   }
+  return [...sums.values()];
+}
+
+/** Builds the summary from counter rows (already summed over slots). O(rows): a few hundred. */
+export function buildSummary(input: SummaryInput): Summary {
+  const { org, own, now } = input;
+  const figures = new Map<string, UnitFigures>();
+  const unitFigures = (u: UnitInfo): UnitFigures => {
+    let f = figures.get(u.id);
+    if (!f) {
+      f = { id: u.id, name: u.name, nameEn: u.nameEn, type: u.type, received: 0, resolved: 0, open: emptyRisk(), overdue: 0, level: 'none' };
+      figures.set(u.id, f);
+    }
+    return f;
+  };
+  for (const u of [...input.children, ...input.communities]) unitFigures(u);
+  for (const row of input.perUnit) {
+    const f = row.orgId ? figures.get(row.orgId) : undefined;
+    if (!f || row.bucket !== 0) continue;
+    if (row.metric === 'received') f.received += row.n;
+    else if (row.metric === 'resolved') f.resolved += row.n;
+    else if (row.metric === 'open') addRisk(f.open, row.dim, row.n);
+    else if (row.metric === 'overdue') f.overdue += row.n;
+  }
+  for (const f of figures.values()) f.level = levelOf(f.open);
 
   const allTime = { received: 0, accepted: 0, resolved: 0 };
   const openByRisk = emptyRisk();
   const overdue = emptyRisk();
-  // A subdistrict's communities are both its children and communities: count each unit once.
-  const rollupUnits = [...new Set([...children, ...communities])];
-  const targetsOf = new Map<string, UnitFigures[]>();
-  for (const row of perUnit) {
-    const path = row.orgId ? pathOf.get(row.orgId) : undefined;
-    if (path === undefined || !row.orgId) continue;
-    let targets = targetsOf.get(row.orgId);
-    if (!targets) {
-      targets = rollupUnits.filter((u) => path.startsWith(u.path)).map((u) => figures.get(u.id)!);
-      targetsOf.set(row.orgId, targets);
-    }
-    switch (row.metric) {
-      case 'received':
-        allTime.received += row.n;
-        for (const f of targets) f.received += row.n;
-        break;
-      case 'accepted':
-        allTime.accepted += row.n;
-        break;
-      case 'resolved':
-        allTime.resolved += row.n;
-        for (const f of targets) f.resolved += row.n;
-        break;
-      case 'open':
-        addRisk(openByRisk, row.dim, row.n);
-        for (const f of targets) addRisk(f.open, row.dim, row.n);
-        break;
-      case 'overdue':
-        addRisk(overdue, row.dim, row.n);
-        for (const f of targets) f.overdue += row.n;
-        break;
-    }
-  }
-  for (const f of figures.values()) f.level = levelOf(f.open);
-
   const today = dayNumber(now);
   const from = trendStart(now);
   const trend = new Map<number, { received: number; accepted: number; resolved: number }>();
   for (let d = from; d <= today; d++) trend.set(d, { received: 0, accepted: 0, resolved: 0 });
   const services = new Map<string, { received: number; resolved: number }>(SERVICE_TYPES.map((s) => [s.code, { received: 0, resolved: 0 }]));
   const categories = new Map<string, number>();
-  for (const row of totals) {
+  for (const row of own) {
     if (row.bucket === 0) {
-      if (row.metric === 'category') categories.set(row.dim, (categories.get(row.dim) ?? 0) + row.n);
+      if (row.metric === 'received' || row.metric === 'accepted' || row.metric === 'resolved') allTime[row.metric] += row.n;
+      else if (row.metric === 'open') addRisk(openByRisk, row.dim, row.n);
+      else if (row.metric === 'overdue') addRisk(overdue, row.dim, row.n);
+      else if (row.metric === 'category') categories.set(row.dim, (categories.get(row.dim) ?? 0) + row.n);
       else if (row.metric === 'service' || row.metric === 'service_resolved') {
         const s = services.get(row.dim) ?? { received: 0, resolved: 0 };
         if (row.metric === 'service') s.received += row.n;
@@ -235,7 +232,7 @@ export function buildSummary(input: SummaryInput): Summary {
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
       .map(([code, count]) => ({ code, name: input.categoryNames.get(code)?.name ?? code, nameEn: input.categoryNames.get(code)?.nameEn ?? code, count })),
     trend: [...trend].map(([d, f]) => ({ date: dayLabel(d), ...f })),
-    children: children.map((u) => figures.get(u.id)!),
-    communities: communities.map((u) => figures.get(u.id)!),
+    children: input.children.map((u) => figures.get(u.id)!),
+    communities: input.communities.map((u) => figures.get(u.id)!),
   };
 }

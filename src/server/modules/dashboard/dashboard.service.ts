@@ -12,7 +12,7 @@ import { AppError } from '../../platform/errors.js';
 import { can, scopeRoots, type Actor } from '../../platform/policies.js';
 import { requirePermission } from '../../platform/scope.js';
 import * as repo from './dashboard.repo.js';
-import { buildSummary, trendStart, type Summary, type UnitInfo } from './dashboard.rules.js';
+import { buildSummary, rollUp, trendStart, type Summary, type UnitInfo } from './dashboard.rules.js';
 
 /** The unit a summary is about: the requested one if in scope, else the caller's widest case:read root. */
 async function targetUnit(ctx: AppContext, actor: Actor, orgId: string | undefined): Promise<UnitInfo> {
@@ -28,19 +28,18 @@ async function targetUnit(ctx: AppContext, actor: Actor, orgId: string | undefin
   return unit;
 }
 
-/** The summary from the counters: a handful of indexed reads whose size depends on the org tree, not on the cases. */
+/** The summary from the counters: a few indexed reads whose size depends on the org tree, not on the cases. */
 export async function getSummary(ctx: AppContext, actor: Actor, orgId?: string): Promise<Summary> {
   const org = await targetUnit(ctx, actor, orgId);
   const now = ctx.clock.now();
-  const units = await repo.subtreeUnits(ctx.db, org.path);
-  const ids = units.map((u) => u.id);
-  const [perUnit, totals, ordersInFlight, categoryNames] = await Promise.all([
-    repo.perUnitCounters(ctx.db, ids),
-    repo.totalCounters(ctx.db, ids, trendStart(now)),
+  const { children, communities } = await repo.summaryUnits(ctx.db, org);
+  const [own, perUnit, ordersInFlight, categoryNames] = await Promise.all([
+    repo.ownCounters(ctx.db, org.id, trendStart(now)),
+    repo.unitCounters(ctx.db, [...new Set([...children, ...communities].map((u) => u.id))]),
     repo.ordersInFlight(ctx.db, org.path),
     repo.categoryNames(ctx.db),
   ]);
-  return buildSummary({ org, units, perUnit, totals, ordersInFlight, categoryNames, now });
+  return buildSummary({ org, children, communities, own, perUnit, ordersInFlight, categoryNames, now });
 }
 
 /**
@@ -50,13 +49,15 @@ export async function getSummary(ctx: AppContext, actor: Actor, orgId?: string):
 export async function getNaiveSummary(ctx: AppContext, actor: Actor, orgId?: string): Promise<Summary> {
   const org = await targetUnit(ctx, actor, orgId);
   const now = ctx.clock.now();
-  const units = await repo.subtreeUnits(ctx.db, org.path);
-  const [{ perUnit, totals }, ordersInFlight, categoryNames] = await Promise.all([
+  const { children, communities } = await repo.summaryUnits(ctx.db, org);
+  const [rows, ordersInFlight, categoryNames] = await Promise.all([
     repo.naiveCounters(ctx.db, org.path, trendStart(now)),
     repo.ordersInFlight(ctx.db, org.path),
     repo.categoryNames(ctx.db),
   ]);
-  return buildSummary({ org, units, perUnit, totals, ordersInFlight, categoryNames, now });
+  const own = rollUp(rows, [org]);
+  const perUnit = rollUp(rows.filter((r) => r.bucket === 0), [...new Set([...children, ...communities])]);
+  return buildSummary({ org, children, communities, own, perUnit, ordersInFlight, categoryNames, now });
 }
 
 export interface ReconcileResult {

@@ -22,6 +22,14 @@ export const orgsModule: ApiModule = async (api, ctx) => {
     service.mapFeatures(ctx),
   );
 
+  // Every staff member may address any department (dispatch, orders), so the directory of
+  // departments is readable outside one's own subtree: names and codes only.
+  api.get('/orgs/departments', { schema: { tags, summary: 'All active departments (directory for dispatch and orders)' } }, async (req) => {
+    requirePermission(requireActor(req), 'org:read');
+    const rows = await service.departmentDirectory(ctx);
+    return { items: rows.map((r) => ({ id: r.id, code: r.code, name: r.name, nameEn: r.name_en, parentId: r.parent_id })) };
+  });
+
   api.get('/orgs/:id', { schema: { tags, params: IdParams, response: { 200: OrgSchema } } }, async (req) =>
     presentOrg(await service.getOrg(ctx, requireActor(req), req.params.id), true),
   );

@@ -150,3 +150,14 @@ export async function mapFeatures(ctx: AppContext) {
       })),
   };
 }
+
+/** Active departments anywhere in the tree, for dispatch and order pickers. */
+export function departmentDirectory(ctx: AppContext) {
+  return ctx.db
+    .selectFrom('org_units')
+    .select(['id', 'code', 'name', 'name_en', 'parent_id'])
+    .where('type', '=', 'department')
+    .where('active', '=', true)
+    .orderBy('code')
+    .execute();
+}

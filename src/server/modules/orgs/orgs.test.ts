@@ -127,6 +127,17 @@ describe('changes', () => {
   });
 });
 
+describe('department directory', () => {
+  it('lists every department to a community user, who cannot otherwise read them', async () => {
+    const res = await get('biyan.secretary', '/api/v1/orgs/departments');
+    expect(res.statusCode).toBe(200);
+    const codes = res.json().items.map((d: { code: string }) => d.code);
+    expect(codes).toContain('GM.DEPT.HRSS');
+    expect(codes.every((c: string) => c.startsWith('GM.DEPT.'))).toBe(true);
+    expect((await get('biyan.secretary', `/api/v1/orgs/${ids['GM.DEPT.HRSS']}`)).statusCode).toBe(403);
+  });
+});
+
 describe('map', () => {
   it('serves community polygons as GeoJSON without a login', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/orgs/map' });

@@ -13,7 +13,7 @@ interface Hours {
 export function OfficeHoursPage() {
   const { t } = useI18n();
   const [form] = Form.useForm<Hours>();
-  // Errors come as `periods.<i>`: map them onto that period's start field.
+  // A bad period is reported as `periods.<i>`; the error list above names it.
   const s = useSetting<Hours>('/config/office-hours', form, (v) => v, 2);
   if (s.loaded.missing) return <NotAvailable path="/api/v1/config/office-hours" />;
   return (

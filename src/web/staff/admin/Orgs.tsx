@@ -71,8 +71,10 @@ export function OrgsPage() {
       const p = o.parentId && ids.has(o.parentId) ? o.parentId : null;
       byParent.set(p, [...(byParent.get(p) ?? []), o]);
     }
+    // Territorial units first, departments after them: the tree reads like the district's map.
+    const order = (o: Org) => (o.type === 'department' ? 1 : 0);
     const build = (parent: string | null): TreeNode[] =>
-      (byParent.get(parent) ?? []).map((o) => ({
+      [...(byParent.get(parent) ?? [])].sort((a, b) => order(a) - order(b) || a.code.localeCompare(b.code)).map((o) => ({
         key: o.id,
         title: (
           <span style={{ opacity: o.active ? 1 : 0.5 }}>

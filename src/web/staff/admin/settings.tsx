@@ -25,8 +25,7 @@ export function useSetting<T>(path: string, form: FormInstance, toForm: (v: T) =
   const [saving, setSaving] = useState(false);
   useEffect(() => {
     if (loaded.data) form.setFieldsValue(toForm(loaded.data));
-    // toForm is a pure mapping; re-run only on new data.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // toForm is a pure mapping: re-run only when new data arrives.
   }, [loaded.data, form]);
   const save = async (value: unknown) => {
     setSaving(true);
@@ -38,9 +37,9 @@ export function useSetting<T>(path: string, form: FormInstance, toForm: (v: T) =
     } catch (e) {
       setError(e);
       applyFieldErrors(form, e, (p) => {
-          const parts = p.replace(/^body\.?/, '').replace(/\[(\d+)\]/g, '.$1').split('.').filter(Boolean);
-          if (parts.length === 0) return null;
-          return parts.slice(0, depth).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+        const parts = p.replace(/^body\.?/, '').replace(/\[(\d+)\]/g, '.$1').split('.').filter(Boolean);
+        if (parts.length === 0) return null;
+        return parts.slice(0, depth).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
       });
     } finally {
       setSaving(false);

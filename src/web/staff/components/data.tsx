@@ -86,6 +86,9 @@ function orgDirectory(): Promise<Map<string, OrgEntry>> {
       for (const o of res.items) map.set(o.id, { name: o.name, nameEn: o.nameEn });
       if (map.size >= res.total || res.items.length === 0) break;
     }
+    // Departments are named everywhere (dispatch, orders) even outside the user's subtree.
+    const departments = await api.get<{ items: (OrgEntry & { id: string })[] }>('/orgs/departments');
+    for (const d of departments.items) if (!map.has(d.id)) map.set(d.id, { name: d.name, nameEn: d.nameEn });
     return map;
   })().catch(() => new Map<string, OrgEntry>());
   directory = { token, names };

@@ -82,9 +82,9 @@ function ActionModal({
     } catch (e) {
       setError(e);
       applyFieldErrors(form, e, (p) => {
-          const f = p.replace(/^body\./, '');
-          if (f === 'targetCaseId') return ['targetTrackingNo'];
-          return ['note', 'targetOrgId', 'redirectTo', 'riskLevel', 'major'].includes(f) ? [f] : null;
+        const f = p.replace(/^body\./, '');
+        if (f === 'targetCaseId') return ['targetTrackingNo'];
+        return ['note', 'targetOrgId', 'redirectTo', 'riskLevel', 'major'].includes(f) ? [f] : null;
       });
     } finally {
       setBusy(false);

@@ -216,7 +216,7 @@ function IssueOrder({ c, open, onClose, onDone }: { c: CaseView; open: boolean; 
   const [form] = Form.useForm();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const depts = useApi<{ items: { id: string; name: string; nameEn: string | null }[] }>(open ? '/orgs' : null, { type: 'department', pageSize: 200 });
+  const depts = useApi<{ items: { id: string; name: string; nameEn: string | null }[] }>(open ? '/orgs/departments' : null);
   const submit = async (v: { kind: string; departmentIds: string[]; instructions: string }) => {
     setBusy(true);
     setError(null);

@@ -13,6 +13,8 @@ import type { TestProject } from 'vitest/node';
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    /** The server's stdout and stderr, appended as they come (the development SMS sender logs one-time codes there). */
+    serverLog: string;
   }
 }
 
@@ -51,7 +53,7 @@ export default async function setup(project: TestProject) {
   }
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fengqiao-e2e-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', FENGQIAO_LOGIN_RATE_LIMIT: '1000', FENGQIAO_PUBLIC_RATE_LIMIT: '1000' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', FENGQIAO_LOGIN_RATE_LIMIT: '1000', FENGQIAO_PUBLIC_RATE_LIMIT: '1000' };
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, [path.join(root, 'bin/fengqiao.js'), 'serve', '--demo', '--test-clock', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir], {
     cwd: root,
@@ -59,8 +61,11 @@ export default async function setup(project: TestProject) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  const logFile = `${dataDir}.server.log`;
+  fs.writeFileSync(logFile, '');
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-20_000);
+    fs.appendFileSync(logFile, chunk);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
@@ -72,6 +77,7 @@ export default async function setup(project: TestProject) {
     throw err;
   }
   project.provide('baseUrl', baseUrl);
+  project.provide('serverLog', logFile);
 
   return async () => {
     if (child.exitCode === null) {
@@ -82,6 +88,7 @@ export default async function setup(project: TestProject) {
       clearTimeout(timer);
     }
     fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(logFile, { force: true });
     if (process.env.E2E_SERVER_LOG) fs.writeFileSync(path.join(root, 'artifacts/e2e/server.log'), output);
   };
 }

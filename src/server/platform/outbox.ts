@@ -43,12 +43,22 @@ export async function enqueue(
   now: Date,
   opts: { availableAt?: Date } = {},
 ): Promise<number> {
-  const row = await trx
-    .insertInto('outbox')
-    .values({ topic, payload: JSON.stringify(payload), created_at: now, available_at: opts.availableAt ?? now })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const row = await insertOutboxQuery(trx, [outboxMessage(topic, payload, now, opts)]).executeTakeFirstOrThrow();
   return row.id;
+}
+
+/** A message as `enqueue` stores it, for callers that write several in one statement. */
+export function outboxMessage(topic: string, payload: Record<string, unknown>, now: Date, opts: { availableAt?: Date } = {}) {
+  return { topic, payload: JSON.stringify(payload), created_at: now, available_at: opts.availableAt ?? now };
+}
+
+/**
+ * The INSERT of messages, unexecuted, so a caller can embed it in a larger
+ * statement (intake writes a case and all its rows in one). The same rule
+ * holds: the messages exist if and only if that statement commits.
+ */
+export function insertOutboxQuery(trx: Kysely<DB>, messages: ReturnType<typeof outboxMessage>[]) {
+  return trx.insertInto('outbox').values(messages).returning('id');
 }
 
 /**

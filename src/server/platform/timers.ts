@@ -63,13 +63,13 @@ export async function scheduleTimer(trx: Kysely<DB>, input: ScheduleTimerInput):
 }
 
 /**
- * `scheduleTimer` for several timers in one statement (one round trip instead
- * of one per timer: intake writes up to six). Same rules per timer; of inputs
- * repeating a (kind, subjectId, dueAt) the first wins, as it would if they were
- * scheduled one after the other. Returns how many timers are now pending
- * because of this call.
+ * The INSERT that `scheduleTimers` runs, unexecuted, so a caller can embed it
+ * in a larger statement (intake writes a case and all its rows in one). Same
+ * rules per timer as `scheduleTimer`; of inputs repeating a (kind, subjectId,
+ * dueAt) the first wins, as it would if they were scheduled one after the
+ * other. Null when there is nothing to insert.
  */
-export async function scheduleTimers(trx: Kysely<DB>, inputs: readonly ScheduleTimerInput[]): Promise<number> {
+export function insertTimersQuery(trx: Kysely<DB>, inputs: readonly ScheduleTimerInput[]) {
   const seen = new Set<string>();
   const rows = [];
   for (const input of inputs) {
@@ -78,8 +78,8 @@ export async function scheduleTimers(trx: Kysely<DB>, inputs: readonly ScheduleT
     seen.add(key);
     rows.push({ kind: input.kind, subject_id: input.subjectId, due_at: input.dueAt, payload: JSON.stringify(input.payload ?? {}), created_at: input.now });
   }
-  if (rows.length === 0) return 0;
-  const result = await trx
+  if (rows.length === 0) return null;
+  return trx
     .insertInto('timers')
     .values(rows)
     .onConflict((oc) =>
@@ -89,9 +89,16 @@ export async function scheduleTimers(trx: Kysely<DB>, inputs: readonly ScheduleT
         .where('timers.cancelled_at', 'is not', null)
         .where('timers.fired_at', 'is', null),
     )
-    .returning('id')
-    .execute();
-  return result.length;
+    .returning('id');
+}
+
+/**
+ * `scheduleTimer` for several timers in one statement (one round trip instead
+ * of one per timer). Returns how many timers are now pending because of this call.
+ */
+export async function scheduleTimers(trx: Kysely<DB>, inputs: readonly ScheduleTimerInput[]): Promise<number> {
+  const query = insertTimersQuery(trx, inputs);
+  return query ? (await query.execute()).length : 0;
 }
 
 /**

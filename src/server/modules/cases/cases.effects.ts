@@ -3,10 +3,10 @@
  * transaction: the timeline event, the deadline timers, the outbox rows for
  * notifications; and the realtime push, which only goes out after commit.
  */
-import type { Kysely, Transaction } from 'kysely';
+import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { AppContext } from '../../platform/context.js';
-import { enqueue } from '../../platform/outbox.js';
+import { insertOutboxQuery, outboxMessage } from '../../platform/outbox.js';
 import { cancelTimers, scheduleTimers, type ScheduleTimerInput } from '../../platform/timers.js';
 import type { AfterCommit } from '../../platform/tx.js';
 import { ancestorIds } from '../orgs/orgs.rules.js';
@@ -14,6 +14,7 @@ import { readSetting, workCalendar } from '../config/config.service.js';
 import { targetsFor, warningAt, type WorkCalendar } from './deadlines.rules.js';
 import * as repo from './cases.repo.js';
 import { clockKinds, runningClocks, type ClockFacts, type SlaClockName } from './cases.rules.js';
+import type { CaseEventsTable } from './cases.tables.js';
 
 export const TIMER_WARN = 'case.warn';
 export const TIMER_BREACH = 'case.breach';
@@ -38,8 +39,9 @@ export interface EventInput {
   at: Date;
 }
 
-export function recordEvent(trx: Kysely<DB>, e: EventInput) {
-  return repo.insertEvent(trx, {
+/** The timeline row of an event, as `recordEvent` writes it. */
+export function eventRow(e: EventInput): Insertable<CaseEventsTable> {
+  return {
     case_id: e.caseId,
     at: e.at,
     actor_kind: e.actor.kind,
@@ -52,7 +54,11 @@ export function recordEvent(trx: Kysely<DB>, e: EventInput) {
     note: e.note ?? null,
     data: JSON.stringify(e.data ?? {}),
     attachments: JSON.stringify(e.attachments ?? []),
-  });
+  };
+}
+
+export function recordEvent(trx: Kysely<DB>, e: EventInput) {
+  return repo.insertEvent(trx, eventRow(e));
 }
 
 /** What the clock rules read of a case; intake passes it before the case row is written. */
@@ -87,6 +93,11 @@ export async function syncClockTimers(
   opts: { newCase?: boolean } = {},
 ) {
   if (!opts.newCase) await cancelTimers(trx, row.id, now, CLOCK_TIMER_KINDS);
+  await scheduleTimers(trx, clockTimers(row, now, calendar, policy));
+}
+
+/** The warning and breach timers a case's running clocks need (warnings already past are skipped). */
+export function clockTimers(row: ClockSubject, now: Date, calendar: WorkCalendar, policy: Parameters<typeof targetsFor>[0]): ScheduleTimerInput[] {
   const kinds = clockKinds(targetsFor(policy, row.risk_level as 'red' | 'yellow' | 'blue', row.channel));
   const timers: ScheduleTimerInput[] = [];
   for (const c of runningClocks(clockFactsOf(row), kinds)) {
@@ -95,7 +106,7 @@ export async function syncClockTimers(
     if (warnAt.getTime() > now.getTime()) timers.push({ kind: TIMER_WARN, subjectId: row.id, dueAt: warnAt, payload, now });
     timers.push({ kind: TIMER_BREACH, subjectId: row.id, dueAt: c.due, payload, now });
   }
-  await scheduleTimers(trx, timers);
+  return timers;
 }
 
 export async function slaContext(db: Kysely<DB>) {
@@ -113,14 +124,19 @@ export interface NotifyInput {
   data?: Record<string, unknown>;
 }
 
-/** Queues an in-app notification to the holders of `roles` at `orgIds`; delivered after commit. */
-export function notifyUnits(trx: Kysely<DB>, now: Date, n: NotifyInput) {
-  return enqueue(
-    trx,
+/** The outbox message `notifyUnits` queues, for callers that write several rows in one statement. */
+export function notifyMessage(now: Date, n: NotifyInput) {
+  return outboxMessage(
     'notify',
     { recipients: { orgIds: n.orgIds, roles: n.roles }, kind: n.kind, title: n.title, body: n.body ?? '', caseId: n.caseId, data: n.data ?? {} },
     now,
   );
+}
+
+/** Queues an in-app notification to the holders of `roles` at `orgIds`; delivered after commit. */
+export async function notifyUnits(trx: Kysely<DB>, now: Date, n: NotifyInput) {
+  const row = await insertOutboxQuery(trx, [notifyMessage(now, n)]).executeTakeFirstOrThrow();
+  return row.id;
 }
 
 /** Roles that handle a case at a unit: whoever works cases there. */

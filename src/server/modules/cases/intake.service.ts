@@ -5,10 +5,14 @@
  * submission return the case the first attempt created.
  */
 import { createHash, randomInt, randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { can, type Actor } from '../../platform/policies.js';
-import { inTransaction } from '../../platform/tx.js';
+import { insertOutboxQuery } from '../../platform/outbox.js';
+import { insertTimersQuery } from '../../platform/timers.js';
+import { runAfterCommit, type AfterCommitCallback } from '../../platform/tx.js';
 import { requirePermission } from '../../platform/scope.js';
 import { readSetting } from '../config/config.service.js';
 import { shanghaiDate, computeDeadlines } from './deadlines.rules.js';
@@ -18,7 +22,7 @@ import * as repo from './cases.repo.js';
 import { trackingNumber } from './cases.rules.js';
 import { caseSearchText } from './search.rules.js';
 import {
-  HANDLING_ROLES, SUPERVISING_ROLES, lineOf, notifyUnits, publishAfterCommit, recordEvent, slaContext, syncClockTimers, type EventActor,
+  HANDLING_ROLES, SUPERVISING_ROLES, clockTimers, eventRow, lineOf, notifyMessage, publishAfterCommit, slaContext, type EventActor,
 } from './cases.effects.js';
 
 export const CHANNELS = ['walk_in', 'hotline', 'online', 'qr', 'grid', 'secretary', 'open311', 'api'] as const;
@@ -141,93 +145,91 @@ export async function createCase(ctx: AppContext, submitter: Submitter, input: I
       ? { kind: 'staff', id: submitter.actor.id, name: submitter.actor.displayName }
       : { kind: 'resident', name: input.anonymous ? null : input.reporter?.name ?? null };
 
-  // The id is chosen here so the timers and outbox rows can be written before the case row:
-  // inserting the case touches shared rows (dashboard counters, by trigger) whose locks are
-  // held until commit, so it goes last, keeping that window to the case and its event.
+  const attachments = input.attachmentIds?.length ? await repo.attachmentsByIds(ctx.db, input.attachmentIds) : [];
+  if (attachments.length !== (input.attachmentIds?.length ?? 0) || attachments.some((a) => a.case_id)) {
+    throw AppError.invalidField('body.attachmentIds', 'unknown or already used attachment');
+  }
+  // Everything is written in one statement (see repo.insertCaseWithEffects): the case id is
+  // chosen here so the timers, outbox messages and event can name it.
   const caseId = randomUUID();
   const title = input.title.trim();
+  const values = {
+    id: caseId,
+    tracking_no: trackingNo,
+    access_code_hash: hashAccessCode(trackingNo, accessCode),
+    idempotency_key: scopedKey,
+    channel: input.channel,
+    service_type: category.service_type,
+    category: category.code,
+    title,
+    description: input.description.trim(),
+    address: location.address,
+    lat: location.lat,
+    lng: location.lng,
+    building_code: location.buildingCode,
+    community_id: location.communityId,
+    grid_id: location.gridId,
+    location_source: location.source,
+    reporter_name: input.anonymous ? null : input.reporter?.name ?? null,
+    reporter_phone: input.anonymous ? null : input.reporter?.phone ?? null,
+    reporter_id_no: input.anonymous ? null : input.reporter?.idNumber ?? null,
+    anonymous: input.anonymous ?? false,
+    people_involved: input.peopleInvolved ?? 1,
+    amount_involved: input.amountInvolved ?? 0,
+    urgency: input.urgency ?? 'normal',
+    flags: input.flags ?? [],
+    risk_level: grade.level,
+    risk_reasons: JSON.stringify(grade.reasons),
+    status: 'submitted',
+    owner_org_id: owner.id,
+    owner_path: owner.path,
+    first_org_id: owner.id,
+    first_path: owner.path,
+    respond_by: deadlines.respondBy,
+    accept_by: deadlines.acceptBy,
+    resolve_by: deadlines.resolveBy,
+    extra: JSON.stringify({ ...(input.extra ?? {}), routing: { suggestedOrgId: suggested.id }, secretaryLevel: input.secretaryLevel }),
+    created_by: submitter.kind === 'staff' ? submitter.actor.id : null,
+    created_at: now,
+    updated_at: now,
+    search_text: caseSearchText([input.title, input.description, location.address]),
+  };
+  // A brand-new case has no timers to cancel: its clocks' timers are simply inserted.
+  const timers = insertTimersQuery(ctx.db, clockTimers({ ...values, responded_at: null, accepted_at: null, resolved_at: null, extra: {} }, now, calendar, policy));
+  const messages = [
+    notifyMessage(now, {
+      orgIds: [owner.id],
+      roles: HANDLING_ROLES,
+      kind: 'case.new',
+      title: { 'zh-CN': `新诉求 ${trackingNo}：${title}`, en: `New case ${trackingNo}: ${title}` },
+      caseId,
+    }),
+  ];
+  if (grade.level === 'red') messages.push(redAlertMessage(now, { id: caseId, owner_path: owner.path, tracking_no: trackingNo, title }, grade.reasons));
+  const event = eventRow({
+    caseId,
+    actor: eventActor,
+    action: 'submit',
+    fromStatus: null,
+    toStatus: 'submitted',
+    orgId: owner.id,
+    data: { channel: input.channel, riskLevel: grade.level, reasons: grade.reasons, locationSource: location.source },
+    attachments: attachments.map((a) => ({ id: a.id, fileName: a.file_name, mimeType: a.mime_type })),
+    at: now,
+  });
   try {
-    return await inTransaction(ctx, async (trx, afterCommit) => {
-      const attachments = input.attachmentIds?.length ? await repo.attachmentsByIds(trx, input.attachmentIds) : [];
-      if (attachments.length !== (input.attachmentIds?.length ?? 0) || attachments.some((a) => a.case_id)) {
-        throw AppError.invalidField('body.attachmentIds', 'unknown or already used attachment');
-      }
-      const values = {
-        id: caseId,
-        tracking_no: trackingNo,
-        access_code_hash: hashAccessCode(trackingNo, accessCode),
-        idempotency_key: scopedKey,
-        channel: input.channel,
-        service_type: category.service_type,
-        category: category.code,
-        title,
-        description: input.description.trim(),
-        address: location.address,
-        lat: location.lat,
-        lng: location.lng,
-        building_code: location.buildingCode,
-        community_id: location.communityId,
-        grid_id: location.gridId,
-        location_source: location.source,
-        reporter_name: input.anonymous ? null : input.reporter?.name ?? null,
-        reporter_phone: input.anonymous ? null : input.reporter?.phone ?? null,
-        reporter_id_no: input.anonymous ? null : input.reporter?.idNumber ?? null,
-        anonymous: input.anonymous ?? false,
-        people_involved: input.peopleInvolved ?? 1,
-        amount_involved: input.amountInvolved ?? 0,
-        urgency: input.urgency ?? 'normal',
-        flags: input.flags ?? [],
-        risk_level: grade.level,
-        risk_reasons: JSON.stringify(grade.reasons),
-        status: 'submitted',
-        owner_org_id: owner.id,
-        owner_path: owner.path,
-        first_org_id: owner.id,
-        first_path: owner.path,
-        respond_by: deadlines.respondBy,
-        accept_by: deadlines.acceptBy,
-        resolve_by: deadlines.resolveBy,
-        extra: JSON.stringify({ ...(input.extra ?? {}), routing: { suggestedOrgId: suggested.id }, secretaryLevel: input.secretaryLevel }),
-        created_by: submitter.kind === 'staff' ? submitter.actor.id : null,
-        created_at: now,
-        updated_at: now,
-        search_text: caseSearchText([input.title, input.description, location.address]),
-      };
-      await syncClockTimers(
-        trx,
-        { ...values, responded_at: null, accepted_at: null, resolved_at: null, extra: {} },
-        now,
-        calendar,
-        policy,
-        { newCase: true },
-      );
-      await notifyUnits(trx, now, {
-        orgIds: [owner.id],
-        roles: HANDLING_ROLES,
-        kind: 'case.new',
-        title: { 'zh-CN': `新诉求 ${trackingNo}：${title}`, en: `New case ${trackingNo}: ${title}` },
-        caseId,
-      });
-      if (grade.level === 'red') await alertRed(trx, now, { id: caseId, owner_path: owner.path, tracking_no: trackingNo, title }, grade.reasons);
-      const row = await repo.insertCase(trx, values);
-      if (attachments.length) {
-        await trx.updateTable('attachments').set({ case_id: row.id }).where('id', 'in', attachments.map((a) => a.id)).execute();
-      }
-      await recordEvent(trx, {
-        caseId: row.id,
-        actor: eventActor,
-        action: 'submit',
-        fromStatus: null,
-        toStatus: 'submitted',
-        orgId: owner.id,
-        data: { channel: input.channel, riskLevel: grade.level, reasons: grade.reasons, locationSource: location.source },
-        attachments: attachments.map((a) => ({ id: a.id, fileName: a.file_name, mimeType: a.mime_type })),
-        at: now,
-      });
-      publishAfterCommit(ctx, afterCommit, 'case.created', row);
-      if (grade.level === 'red') publishAfterCommit(ctx, afterCommit, 'case.red', row);
-      return { row, accessCode, replayed: false };
-    });
+    const row = await repo.insertCaseWithEffects(
+      ctx.db,
+      values,
+      event,
+      [...(timers ? [timers] : []), insertOutboxQuery(ctx.db, messages)],
+      attachments.map((a) => a.id),
+    );
+    const afterCommit: AfterCommitCallback[] = [];
+    publishAfterCommit(ctx, (fn) => void afterCommit.push(fn), 'case.created', row);
+    if (grade.level === 'red') publishAfterCommit(ctx, (fn) => void afterCommit.push(fn), 'case.red', row);
+    await runAfterCommit(ctx, afterCommit);
+    return { row, accessCode, replayed: false };
   } catch (err) {
     // Two retries racing with one key: the loser returns the winner's case.
     if (scopedKey && (err as { code?: string }).code === '23505') {
@@ -238,14 +240,11 @@ export async function createCase(ctx: AppContext, submitter: Submitter, input: I
   }
 }
 
-/** Red cases alert the owning community, its subdistrict and the district (SPEC §4). */
-export async function alertRed(
-  trx: Parameters<typeof notifyUnits>[0],
-  now: Date,
-  row: Pick<repo.CaseRow, 'id' | 'owner_path' | 'tracking_no' | 'title'>,
-  reasons: RiskReason[],
-) {
-  await notifyUnits(trx, now, {
+type RedAlertSubject = Pick<repo.CaseRow, 'id' | 'owner_path' | 'tracking_no' | 'title'>;
+
+/** The outbox message of a red alert to the owning community, its subdistrict and the district (SPEC §4). */
+function redAlertMessage(now: Date, row: RedAlertSubject, reasons: RiskReason[]) {
+  return notifyMessage(now, {
     orgIds: lineOf(row.owner_path),
     roles: [...new Set([...HANDLING_ROLES, ...SUPERVISING_ROLES])],
     kind: 'case.red',
@@ -253,4 +252,9 @@ export async function alertRed(
     body: reasons.map((r) => describeReason(r, 'zh-CN')).join('；'),
     caseId: row.id,
   });
+}
+
+/** Red cases alert the owning community, its subdistrict and the district (SPEC §4). */
+export async function alertRed(trx: Kysely<DB>, now: Date, row: RedAlertSubject, reasons: RiskReason[]) {
+  await insertOutboxQuery(trx, [redAlertMessage(now, row, reasons)]).execute();
 }

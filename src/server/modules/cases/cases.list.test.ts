@@ -1,0 +1,48 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../testing/test-app.js';
+import { COUNT_CAP } from './cases.repo.js';
+
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => t.close());
+
+async function list(user: string, query: string) {
+  const res = await t.app.inject({ method: 'GET', url: `/api/v1/cases?${query}`, headers: await t.as(user) });
+  expect(res.statusCode).toBe(200);
+  return res.json() as { items: { id: string }[]; total: number; totalCapped: boolean };
+}
+
+describe('case list totals', () => {
+  it('counts exactly up to the cap, then reports a capped total', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/cases',
+      headers: await t.as('biyan.reception'),
+      payload: { channel: 'walk_in', category: 'neighbor.noise', title: '深夜装修噪音', description: '楼上每天深夜装修', reporter: { name: '李四', phone: '13912345678' } },
+    });
+    expect(res.statusCode).toBe(201);
+    const c = res.json() as { id: string; trackingNo: string };
+    expect(await list('biyan.secretary', 'q=%E8%A3%85%E4%BF%AE')).toMatchObject({ total: 1, totalCapped: false });
+
+    // COUNT_CAP more visible copies: COUNT_CAP + 1 matches in all.
+    await sql`
+      INSERT INTO cases (tracking_no, access_code_hash, channel, service_type, category, title, description, risk_level, status,
+                         owner_org_id, owner_path, first_org_id, first_path, created_at, updated_at, search_tokens)
+      SELECT 'CAP' || g, c.access_code_hash, c.channel, c.service_type, c.category, c.title, c.description, c.risk_level, c.status,
+             c.owner_org_id, c.owner_path, c.first_org_id, c.first_path, c.created_at, c.updated_at, c.search_tokens
+        FROM cases c, generate_series(1, ${COUNT_CAP}) g
+       WHERE c.id = ${c.id}`.execute(t.database.db);
+
+    const all = await list('biyan.secretary', 'pageSize=5');
+    expect(all).toMatchObject({ total: COUNT_CAP, totalCapped: true });
+    expect(all.items).toHaveLength(5);
+    expect(await list('biyan.secretary', 'q=%E8%A3%85%E4%BF%AE&pageSize=5')).toMatchObject({ total: COUNT_CAP, totalCapped: true });
+    // Narrow filters still count exactly, and other scopes see none of it.
+    expect(await list('biyan.secretary', `q=${c.trackingNo}`)).toMatchObject({ total: 1, totalCapped: false });
+    expect(await list('changzhen.secretary', 'pageSize=5')).toMatchObject({ total: 0, totalCapped: false });
+  });
+});

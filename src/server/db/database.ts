@@ -80,6 +80,8 @@ export interface OpenOptions {
   /** PGlite data directory, or `memory://` for a throwaway in-memory database. */
   dataDir?: string;
   poolSize?: number;
+  /** Called when an idle pooled connection dies; defaults to a warning on stderr. */
+  onIdleError?: (err: Error) => void;
   /** PGlite only: start from this data-dir dump (tests restore a migrated template this way). */
   loadDataDir?: Blob;
 }
@@ -87,6 +89,12 @@ export interface OpenOptions {
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    // An idle pooled connection killed by the server (restart, failover, admin) emits 'error'.
+    // Unhandled, that would crash the process; the pool already drops the client and the next
+    // query opens a fresh one, so reporting it is enough.
+    pool.on('error', (err) => {
+      (opts.onIdleError ?? ((e: Error) => console.warn(`database: idle connection lost: ${e.message}`)))(err);
+    });
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, engine: 'postgres', pool, close: () => db.destroy() };
   }

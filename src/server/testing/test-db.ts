@@ -23,7 +23,8 @@ export async function openTestDatabase(kind: TemplateKind = 'demo', poolSize = 1
     } finally {
       await admin.end();
     }
-    const database = await openDatabase({ databaseUrl: databaseUrlFor(baseUrl, name), poolSize });
+    // Dropping the database WITH (FORCE) ends any connection still open; that is expected here.
+    const database = await openDatabase({ databaseUrl: databaseUrlFor(baseUrl, name), poolSize, onIdleError: () => {} });
     return {
       ...database,
       close: async () => {

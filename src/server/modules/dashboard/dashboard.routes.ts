@@ -5,13 +5,28 @@ import { AppError } from '../../platform/errors.js';
 import { can } from '../../platform/policies.js';
 import { requirePermission } from '../../platform/scope.js';
 import { resolveStreamActor } from '../events/events.routes.js';
-import { eventVisibleTo, openEventStream, type EventStream } from '../events/events.stream.js';
+import { eventVisibleTo, formatEvent, openEventStream, type EventStream } from '../events/events.stream.js';
+import type { RealtimeEvent } from '../../platform/realtime.js';
 import { findUnit } from './dashboard.repo.js';
 import { ReconciliationSchema, SummaryQuery, SummarySchema } from './dashboard.schemas.js';
 import * as service from './dashboard.service.js';
 import { ensureNightlyReconcile } from './dashboard.timers.js';
 
 const tags = ['dashboard'];
+
+/**
+ * The bus hands the same event object to every subscriber, so a wall of big
+ * screens formats each event once instead of once per connection.
+ */
+const formatted = new WeakMap<RealtimeEvent, string>();
+function formatOnce(event: RealtimeEvent): string {
+  let text = formatted.get(event);
+  if (text === undefined) {
+    text = formatEvent(event);
+    formatted.set(event, text);
+  }
+  return text;
+}
 
 const StreamQuery = Type.Object(
   {
@@ -70,6 +85,7 @@ export const dashboardModule: ApiModule = async (api, ctx) => {
       let current = actor;
       const stream = openEventStream(req, reply, {
         realtime: ctx.realtime,
+        format: formatOnce,
         accept: (event) => event.name.startsWith('case.') && (event.orgPath ?? '').startsWith(prefix) && eventVisibleTo(event, current),
         revalidate: async () => {
           const fresh = await actorForToken(ctx.db, ctx.clock, token);

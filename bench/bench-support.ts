@@ -34,7 +34,7 @@ export interface ServerHandle {
 /**
  * Runs `node bin/fengqiao.js serve --demo` bound to 127.0.0.1. With
  * `dataDir` the server uses PGlite there; otherwise the caller's DATABASE_URL.
- * Its log goes to a file, so a full pipe can never slow the server down.
+ * Its log goes to a temporary file (removed by `stop`), so a full pipe can never slow the server down.
  */
 export async function startServer(opts: { dataDir?: string; logLevel: string; env?: Record<string, string>; nodeArgs?: string[] }): Promise<ServerHandle> {
   const port = await freePort();
@@ -69,6 +69,7 @@ export async function startServer(opts: { dataDir?: string; logLevel: string; en
       const timeout = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exitedPromise;
       clearTimeout(timeout);
+      fs.rmSync(logFile, { force: true });
     },
   };
 }
@@ -150,4 +151,66 @@ export function loadAverage(): string {
 
 export function machineLine(): string {
   return `${os.cpus().length} CPU (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, node ${process.version}`;
+}
+
+/** CPU seconds used so far by a process and by each of its children (a PostgreSQL postmaster and its backends), by pid. */
+export function treeCpuSeconds(rootPid: number): Map<number, number> {
+  const out = new Map<number, number>([[rootPid, processCpuSeconds(rootPid)]]);
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const cpu = ppid === rootPid ? processCpuSeconds(Number(entry)) : NaN;
+      if (!Number.isNaN(cpu)) out.set(Number(entry), cpu);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return out;
+}
+
+/** CPU used between two readings; a process that ended in between is not counted (a lower bound). */
+function treeDelta(start: Map<number, number>, end: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, cpu] of end) total += cpu - (start.get(pid) ?? 0);
+  return total;
+}
+
+/** The postmaster of the PostgreSQL server behind `pool` when it runs on this machine (its backends are its children). */
+export async function postmasterPid(pool: { query(sql: string): Promise<{ rows: { pid: number }[] }> }): Promise<number | null> {
+  const { rows } = await pool.query('SELECT pg_backend_pid() AS pid');
+  try {
+    const stat = fs.readFileSync(`/proc/${rows[0].pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Where the machine's CPU went during a phase: the server, this load
+ * generator, PostgreSQL, and everything else (other users of the machine).
+ */
+export function cpuBreakdown(serverPid: number | null, pgPid: number | null): () => string {
+  const read = () => {
+    const stat = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const usage = process.cpuUsage();
+    return {
+      busy: (stat.reduce((a, b) => a + b, 0) - stat[3] - (stat[4] ?? 0)) / 100,
+      server: serverPid ? processCpuSeconds(serverPid) : 0,
+      self: (usage.user + usage.system) / 1e6,
+      postgres: pgPid ? treeCpuSeconds(pgPid) : new Map<number, number>(),
+      at: performance.now(),
+    };
+  };
+  const start = read();
+  return () => {
+    const end = read();
+    const secs = (end.at - start.at) / 1000;
+    const cores = (a: number, b: number) => ((b - a) / secs).toFixed(2);
+    const pgCpu = treeDelta(start.postgres, end.postgres);
+    const other = end.busy - start.busy - (end.server - start.server) - (end.self - start.self) - pgCpu;
+    return `CPU cores used: server ${serverPid ? cores(start.server, end.server) : '-'}, load generator ${cores(start.self, end.self)}, postgres ${pgPid ? (pgCpu / secs).toFixed(2) : '-'}, everything else ${(other / secs).toFixed(2)} (of ${os.cpus().length})`;
+  };
 }

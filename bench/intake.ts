@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { caseSearchText } from '../src/server/modules/cases/search.rules.js';
 import { caseBody, percentile, progress, rng, type BuildingRef } from './case-samples.js';
-import { cpuSampler, getJson, httpRequest, loadAverage, login, machineLine, processCpuSeconds, startServer } from './bench-support.js';
+import { cpuBreakdown, cpuSampler, postmasterPid, getJson, httpRequest, loadAverage, login, machineLine, processCpuSeconds, startServer } from './bench-support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -45,6 +45,9 @@ const durationS = Number(args.duration);
 const maxCount = Number(args.count);
 const warmupCount = Number(args.warmup);
 
+/** The PostgreSQL postmaster, when local: its backends' CPU is reported per phase. */
+let pgPid: number | null = null;
+
 interface LoadResult {
   done: number;
   elapsedS: number;
@@ -53,6 +56,10 @@ interface LoadResult {
   errorSamples: string[];
   cpuBusy: number;
   serverCpuS: number;
+  /** The slowest requests and when they were sent. */
+  tail?: string;
+  /** Where the CPU went during the phase. */
+  cpu?: string;
 }
 
 /**
@@ -60,9 +67,9 @@ interface LoadResult {
  * each with its own keep-alive socket. Latency is from request start to the
  * last byte of the response.
  */
-async function runLoad(port: number, token: string, bodies: string[], conns: number, total: number, seconds: number, serverPid: number, label: string): Promise<LoadResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: conns, maxFreeSockets: conns });
+async function runLoad(agent: http.Agent, port: number, token: string, bodies: string[], conns: number, total: number, seconds: number, serverPid: number, label: string): Promise<LoadResult> {
   const latencies = new Float64Array(total);
+  const startedAt = new Float64Array(total);
   const errors = new Map<string, number>();
   const errorSamples: string[] = [];
   const headers = { authorization: `Bearer ${token}` };
@@ -71,6 +78,7 @@ async function runLoad(port: number, token: string, bodies: string[], conns: num
   const started = performance.now();
   const deadline = started + seconds * 1000;
   const busy = cpuSampler();
+  const breakdown = cpuBreakdown(serverPid, pgPid);
   const cpu0 = processCpuSeconds(serverPid);
   const ticker = setInterval(() => progress(`${label}: ${done} requests, ${Math.round(done / ((performance.now() - started) / 1000))}/s`), 500);
   const worker = async () => {
@@ -78,6 +86,7 @@ async function runLoad(port: number, token: string, bodies: string[], conns: num
       const i = next++;
       if (i >= total || performance.now() > deadline) return;
       const t0 = performance.now();
+      startedAt[i] = t0 - started;
       let status: string;
       try {
         const res = await httpRequest(port, 'POST', '/api/v1/cases', { agent, headers, body: bodies[i % bodies.length] });
@@ -95,9 +104,10 @@ async function runLoad(port: number, token: string, bodies: string[], conns: num
   await Promise.all(Array.from({ length: conns }, worker));
   const elapsedS = (performance.now() - started) / 1000;
   clearInterval(ticker);
-  agent.destroy();
   progress(`${label}: ${done} requests in ${elapsedS.toFixed(1)} s`, true);
-  return { done, elapsedS, latencies: latencies.slice(0, done).sort(), errors, errorSamples, cpuBusy: busy(), serverCpuS: processCpuSeconds(serverPid) - cpu0 };
+  const slowest = [...latencies.slice(0, done).keys()].sort((a, b) => latencies[b] - latencies[a]).slice(0, 3);
+  const tail = slowest.map((i) => `${latencies[i].toFixed(0)} ms (sent at +${(startedAt[i] / 1000).toFixed(1)} s)`).join(', ');
+  return { done, elapsedS, latencies: latencies.slice(0, done).sort(), errors, errorSamples, cpuBusy: busy(), serverCpuS: processCpuSeconds(serverPid) - cpu0, tail, cpu: breakdown() };
 }
 
 function summary(r: { done: number; elapsedS: number; latencies: Float64Array }) {
@@ -241,6 +251,7 @@ async function rawCeiling(templates: Template[], conns: number, total: number, s
   const started = performance.now();
   const deadline = started + seconds * 1000;
   const busy = cpuSampler();
+  const breakdown = cpuBreakdown(null, pgPid);
   const ticker = setInterval(() => progress(`${label}: ${done} cases, ${Math.round(done / ((performance.now() - started) / 1000))}/s`), 500);
   await Promise.all(
     Array.from({ length: conns }, async () => {
@@ -264,7 +275,7 @@ async function rawCeiling(templates: Template[], conns: number, total: number, s
   clearInterval(ticker);
   progress(`${label}: ${done} cases in ${elapsedS.toFixed(1)} s`, true);
   await pool.end();
-  return { done, elapsedS, latencies: latencies.slice(0, done).sort(), errors, errorSamples, cpuBusy: busy(), serverCpuS: NaN };
+  return { done, elapsedS, latencies: latencies.slice(0, done).sort(), errors, errorSamples, cpuBusy: busy(), serverCpuS: NaN, cpu: breakdown() };
 }
 
 // ---------------------------------------------------------------- main
@@ -277,6 +288,8 @@ function report(label: string, r: LoadResult) {
       (Number.isNaN(r.serverCpuS) ? '' : `  server CPU ${(r.serverCpuS / r.elapsedS).toFixed(2)} cores`),
   );
   for (const e of r.errorSamples) console.log(`    error sample: ${e}`);
+  if (r.tail) console.log(`    slowest: ${r.tail}`);
+  if (r.cpu) console.log(`    ${r.cpu}`);
   return s;
 }
 
@@ -287,6 +300,7 @@ async function main() {
   const pool = engine === 'pg' ? new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 }) : null;
   if (pool) pgVersion = (await pool.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0].v;
   if (pgVersion) console.log(`postgres ${pgVersion}`);
+  if (pool) pgPid = await postmasterPid(pool);
 
   const dataDir = engine === 'pglite' ? fs.mkdtempSync(path.join(os.tmpdir(), 'fengqiao-bench-')) : undefined;
   const nodeArgs = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`] : [];
@@ -297,8 +311,11 @@ async function main() {
   try {
     const { reception, bodies, buildingCount } = await fixtures(server.port);
     console.log(`${bodies.length} distinct bodies over ${buildingCount} buildings; warm-up ${warmupCount} requests`);
-    await runLoad(server.port, reception, bodies.slice(-2000), connections, warmupCount, 60, server.pid, 'warm-up');
-    const measured = await runLoad(server.port, reception, bodies, connections, maxCount, durationS, server.pid, 'HTTP intake');
+    // One agent for warm-up and measurement: the measured phase starts on open keep-alive connections.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections });
+    await runLoad(agent, server.port, reception, bodies.slice(-2000), connections, warmupCount, 60, server.pid, 'warm-up');
+    const measured = await runLoad(agent, server.port, reception, bodies, connections, maxCount, durationS, server.pid, 'HTTP intake');
+    agent.destroy();
     console.log(`load average after HTTP: ${loadAverage()}`);
     http1 = report('HTTP POST /api/v1/cases', measured);
   } finally {

@@ -23,7 +23,7 @@ import { loadActor } from '../src/server/platform/auth.js';
 import { listCases } from '../src/server/modules/cases/cases.repo.js';
 import { caseSearchText, searchQuery } from '../src/server/modules/cases/search.rules.js';
 import { SEARCH_WORDS, percentile, pick, progress, rng, sampleText } from './case-samples.js';
-import { cpuSampler, getJson, loadAverage, login, machineLine, startServer } from './bench-support.js';
+import { cpuBreakdown, getJson, loadAverage, login, machineLine, postmasterPid, startServer } from './bench-support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -196,11 +196,12 @@ async function main() {
     // Warm-up: the server's first queries pay for jieba's dictionary and cold caches.
     for (const token of tokens) await measure(server.port, token, SEARCH_WORDS, 'warm-up');
     console.log(`load average before measuring: ${loadAverage()}`);
+    const pgPid = await postmasterPid(pool);
     for (let k = 0; k < users.length; k++) {
-      const busy = cpuSampler();
+      const cpu = cpuBreakdown(server.pid, pgPid);
       const timings = await measure(server.port, tokens[k], words, users[k]);
       summarize(`GET /cases?q= as ${users[k]}`, timings);
-      console.log(`    machine CPU busy ${busy()}%, load average ${loadAverage()}`);
+      console.log(`    ${cpu()}; load average ${loadAverage()}`);
     }
     await explain(pool, 'district.admin', '工资');
     await explain(pool, 'biyan.secretary', '工资');

@@ -80,19 +80,10 @@ export function clockFactsOf(row: Omit<ClockSubject, 'id' | 'risk_level' | 'chan
 /**
  * Replaces the case's warning and breach timers with ones matching its
  * current deadlines. Idempotent: called after any change to deadlines or state.
- * `newCase`: the case is being created in this very transaction, so it has
- * no timers to cancel (intake skips that round trip). All timers are written
- * in one statement.
+ * All new timers are written in one statement.
  */
-export async function syncClockTimers(
-  trx: Kysely<DB>,
-  row: ClockSubject,
-  now: Date,
-  calendar: WorkCalendar,
-  policy: Parameters<typeof targetsFor>[0],
-  opts: { newCase?: boolean } = {},
-) {
-  if (!opts.newCase) await cancelTimers(trx, row.id, now, CLOCK_TIMER_KINDS);
+export async function syncClockTimers(trx: Kysely<DB>, row: ClockSubject, now: Date, calendar: WorkCalendar, policy: Parameters<typeof targetsFor>[0]) {
+  await cancelTimers(trx, row.id, now, CLOCK_TIMER_KINDS);
   await scheduleTimers(trx, clockTimers(row, now, calendar, policy));
 }
 

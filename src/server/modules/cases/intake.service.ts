@@ -1,7 +1,7 @@
 /**
- * Intake (SPEC §3, §9): one transaction writes the case, its first timeline
- * event, its deadline timers and its outbox rows, so an acknowledged case is
- * never lost and never half-written. `Idempotency-Key` makes a retried
+ * Intake (SPEC §3, §9): one statement (so one transaction) writes the case,
+ * its first timeline event, its deadline timers and its outbox rows, so an
+ * acknowledged case is never lost and never half-written. `Idempotency-Key` makes a retried
  * submission return the case the first attempt created.
  */
 import { createHash, randomInt, randomUUID } from 'node:crypto';

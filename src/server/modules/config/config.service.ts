@@ -75,18 +75,33 @@ export type SettingName = keyof typeof SETTINGS;
 type SettingValue<N extends SettingName> = (typeof SETTINGS)[N]['fallback'];
 
 const CACHE_MS = 5000;
-const cache = new WeakMap<Kysely<DB>, Map<string, { at: number; value: unknown }>>();
+// The pending read is cached, not only its result: when the entry expires under load, the
+// dozens of requests that miss at once share one query instead of each sending their own.
+const cache = new WeakMap<Kysely<DB>, Map<string, { at: number; value: Promise<unknown> }>>();
 
 export async function readSetting<N extends SettingName>(db: Kysely<DB>, name: N): Promise<SettingValue<N>> {
   const spec = SETTINGS[name];
   let perDb = cache.get(db);
   if (!perDb) cache.set(db, (perDb = new Map()));
   const hit = perDb.get(spec.key);
-  if (hit && performance.now() - hit.at < CACHE_MS) return hit.value as SettingValue<N>;
-  const row = await db.selectFrom('settings').select('value').where('key', '=', spec.key).executeTakeFirst();
-  const value = (row?.value ?? spec.fallback) as SettingValue<N>;
-  perDb.set(spec.key, { at: performance.now(), value });
-  return value;
+  if (hit && performance.now() - hit.at < CACHE_MS) return hit.value as Promise<SettingValue<N>>;
+  const entry = {
+    at: performance.now(),
+    value: db
+      .selectFrom('settings')
+      .select('value')
+      .where('key', '=', spec.key)
+      .executeTakeFirst()
+      .then((row) => (row?.value ?? spec.fallback) as SettingValue<N>),
+  };
+  perDb.set(spec.key, entry);
+  try {
+    return await entry.value;
+  } catch (err) {
+    // A failed read is not cached.
+    if (perDb.get(spec.key) === entry) perDb.delete(spec.key);
+    throw err;
+  }
 }
 
 /** Validates and stores a setting; 400 lists every problem with its path. */

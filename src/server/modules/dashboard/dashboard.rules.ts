@@ -5,15 +5,16 @@
  * (`dashboard_case_facts`, migration 0007) so triggers, bulk loads and the
  * reconciliation share one definition; this file only rolls them up.
  */
+import { SHANGHAI_OFFSET_MS } from '../cases/deadlines.rules.js';
+import { RISK_LEVELS, type RiskLevel } from '../cases/grading.rules.js';
 
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+export { RISK_LEVELS, type RiskLevel };
+
 const DAY_MS = 86_400_000;
 
 /** Trend length on the big screen. */
 export const TREND_DAYS = 30;
 
-export const RISK_LEVELS = ['red', 'yellow', 'blue'] as const;
-export type RiskLevel = (typeof RISK_LEVELS)[number];
 
 /** The five services of SPEC §1, in display order, with their names. */
 export const SERVICE_TYPES = [

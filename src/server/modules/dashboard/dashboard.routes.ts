@@ -1,11 +1,11 @@
 import { Type } from 'typebox';
-import { actorForToken, requireActor } from '../../platform/auth.js';
+import { requireActor } from '../../platform/auth.js';
 import type { ApiModule } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { can } from '../../platform/policies.js';
 import { requirePermission } from '../../platform/scope.js';
-import { resolveStreamActor } from '../events/events.routes.js';
-import { eventVisibleTo, formatEvent, openEventStream, type EventStream } from '../events/events.stream.js';
+import { resolveStreamActor, sessionStreams } from '../events/events.routes.js';
+import { eventVisibleTo, formatEvent } from '../events/events.stream.js';
 import type { RealtimeEvent } from '../../platform/realtime.js';
 import { findUnit } from './dashboard.repo.js';
 import { ReconciliationSchema, SummaryQuery, SummarySchema } from './dashboard.schemas.js';
@@ -65,15 +65,13 @@ export const dashboardModule: ApiModule = async (api, ctx) => {
     },
   );
 
-  const open = new Set<EventStream>();
-  api.addHook('preClose', async () => {
-    for (const stream of [...open]) stream.end();
-  });
+  const stream = sessionStreams(api, ctx);
   api.get(
     '/dashboard/stream',
     { schema: { tags, summary: 'Server-Sent Events: case changes in the caller’s scope (optionally one subtree); auth by Bearer or ?accessToken=', querystring: StreamQuery } },
     async (req, reply) => {
-      const { actor, token } = await resolveStreamActor(ctx, req, { accessToken: req.query.accessToken });
+      const session = await resolveStreamActor(ctx, req, { accessToken: req.query.accessToken });
+      const { actor } = session;
       requirePermission(actor, 'case:read');
       let prefix = '';
       if (req.query.orgId) {
@@ -82,21 +80,13 @@ export const dashboardModule: ApiModule = async (api, ctx) => {
         if (!can(actor, 'case:read', unit.path)) throw new AppError('OUT_OF_SCOPE');
         prefix = unit.path;
       }
-      let current = actor;
-      const stream = openEventStream(req, reply, {
-        realtime: ctx.realtime,
-        format: formatOnce,
-        accept: (event) => event.name.startsWith('case.') && (event.orgPath ?? '').startsWith(prefix) && eventVisibleTo(event, current),
-        revalidate: async () => {
-          const fresh = await actorForToken(ctx.db, ctx.clock, token);
-          if (!fresh) return false;
-          current = fresh;
-          return true;
-        },
-      });
-      open.add(stream);
-      void stream.closed.then(() => open.delete(stream));
-      return reply;
+      return stream(
+        req,
+        reply,
+        session,
+        (event, current) => event.name.startsWith('case.') && (event.orgPath ?? '').startsWith(prefix) && eventVisibleTo(event, current),
+        formatOnce,
+      );
     },
   );
 };

@@ -1,10 +1,12 @@
 import { Type, type Static } from 'typebox';
 import type { FastifyRequest } from 'fastify';
 import { actorForToken, bearerToken } from '../../platform/auth.js';
-import type { ApiModule, AppContext } from '../../platform/context.js';
+import type { Api, ApiModule, AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import type { Actor } from '../../platform/policies.js';
 import { requirePermission } from '../../platform/scope.js';
+import type { FastifyReply } from 'fastify';
+import type { RealtimeEvent } from '../../platform/realtime.js';
 import { eventVisibleTo, openEventStream, type EventStream } from './events.stream.js';
 
 /** Query string of a stream request. */
@@ -36,17 +38,49 @@ export async function resolveStreamActor(
 }
 
 /**
+ * Returns a function that streams events to an authenticated session until it
+ * disconnects. The session is re-checked at every heartbeat (logout or expiry
+ * ends the stream; role changes apply without reconnecting), and every open
+ * stream is ended before the app closes, which would otherwise wait forever.
+ */
+export function sessionStreams(api: Api, ctx: Pick<AppContext, 'db' | 'clock' | 'realtime'>) {
+  const open = new Set<EventStream>();
+  api.addHook('preClose', async () => {
+    for (const stream of [...open]) stream.end();
+  });
+  return (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    session: { actor: Actor; token: string },
+    accept: (event: RealtimeEvent, actor: Actor) => boolean,
+    format?: (event: RealtimeEvent) => string,
+  ): FastifyReply => {
+    let current = session.actor;
+    const stream = openEventStream(request, reply, {
+      realtime: ctx.realtime,
+      format,
+      accept: (event) => accept(event, current),
+      revalidate: async () => {
+        const fresh = await actorForToken(ctx.db, ctx.clock, session.token);
+        if (!fresh) return false;
+        current = fresh;
+        return true;
+      },
+    });
+    open.add(stream);
+    void stream.closed.then(() => open.delete(stream));
+    return reply;
+  };
+}
+
+/**
  * `GET /events/stream`: realtime events for staff, each limited to the
  * caller's case:read scope (see `eventVisibleTo`). The session is re-checked
  * at every heartbeat, so logging out or expiring ends the stream, and role
  * changes apply without reconnecting.
  */
 export const eventsModule: ApiModule = async (api, ctx) => {
-  const open = new Set<EventStream>();
-  // Open streams would keep `app.close()` waiting forever; end them first.
-  api.addHook('preClose', async () => {
-    for (const stream of [...open]) stream.end();
-  });
+  const stream = sessionStreams(api, ctx);
 
   api.get(
     '/events/stream',
@@ -58,22 +92,9 @@ export const eventsModule: ApiModule = async (api, ctx) => {
       },
     },
     async (req, reply) => {
-      const { actor, token } = await resolveStreamActor(ctx, req, req.query);
-      requirePermission(actor, 'case:read');
-      let current = actor;
-      const stream = openEventStream(req, reply, {
-        realtime: ctx.realtime,
-        accept: (event) => eventVisibleTo(event, current),
-        revalidate: async () => {
-          const fresh = await actorForToken(ctx.db, ctx.clock, token);
-          if (!fresh) return false;
-          current = fresh;
-          return true;
-        },
-      });
-      open.add(stream);
-      void stream.closed.then(() => open.delete(stream));
-      return reply;
+      const session = await resolveStreamActor(ctx, req, req.query);
+      requirePermission(session.actor, 'case:read');
+      return stream(req, reply, session, eventVisibleTo);
     },
   );
 };

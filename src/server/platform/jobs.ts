@@ -31,6 +31,20 @@ export function retryDelayMs(failures: number, policy: Pick<RetryPolicy, 'baseMs
  * Thrown by a timer handler or deliverer when retrying cannot help (e.g. a
  * payload that fails its schema): the row gives up at once, keeping the error.
  */
+/**
+ * What a failed attempt leads to: the new attempt count, whether to give up
+ * (limit reached, or an error that retrying cannot fix), and when to retry.
+ * Timers and the outbox share this rule; only the columns they write differ.
+ */
+export function afterFailure(previousAttempts: number, error: unknown, now: Date, policy: RetryPolicy) {
+  const attempts = previousAttempts + 1;
+  return {
+    attempts,
+    giveUp: attempts >= policy.maxAttempts || error instanceof PermanentJobError,
+    retryAt: new Date(now.getTime() + retryDelayMs(attempts, policy)),
+  };
+}
+
 export class PermanentJobError extends Error {
   constructor(message: string) {
     super(message);

@@ -10,7 +10,7 @@ import { sql, type Kysely, type Selectable, type SqlBool, type Transaction } fro
 import type { DB } from '../db/schema.js';
 import type { OutboxTable } from '../modules/cases/cases.tables.js';
 import type { AppContext } from './context.js';
-import { errorText, PermanentJobError, processNext, retryDelayMs, type RetryPolicy } from './jobs.js';
+import { afterFailure, errorText, processNext, type RetryPolicy } from './jobs.js';
 import type { Sweeper } from './scheduler.js';
 import type { AfterCommit } from './tx.js';
 import './platform-jobs.tables.js';
@@ -125,9 +125,7 @@ async function recordDeliveryFailure(
     .forUpdate()
     .executeTakeFirst();
   if (!current || current.delivered_at !== null || current.failed_at !== null) return;
-  const attempts = current.attempts + 1;
-  const giveUp = attempts >= policy.maxAttempts || error instanceof PermanentJobError;
-  const availableAt = new Date(now.getTime() + retryDelayMs(attempts, policy));
+  const { attempts, giveUp, retryAt: availableAt } = afterFailure(current.attempts, error, now, policy);
   await trx
     .updateTable('outbox')
     .set({ attempts, last_error: errorText(error), ...(giveUp ? { failed_at: now } : { available_at: availableAt }) })

@@ -8,7 +8,7 @@ import { sql, type Kysely, type Selectable, type SqlBool, type Transaction } fro
 import type { DB } from '../db/schema.js';
 import type { TimersTable } from '../modules/cases/cases.tables.js';
 import type { AppContext } from './context.js';
-import { errorText, PermanentJobError, processNext, retryDelayMs, type RetryPolicy } from './jobs.js';
+import { afterFailure, errorText, processNext, type RetryPolicy } from './jobs.js';
 import type { Sweeper } from './scheduler.js';
 import type { AfterCommit } from './tx.js';
 import './platform-jobs.tables.js';
@@ -193,9 +193,7 @@ async function recordTimerFailure(
     .forUpdate()
     .executeTakeFirst();
   if (!current || current.fired_at !== null || current.cancelled_at !== null) return;
-  const attempts = current.attempts + 1;
-  const giveUp = attempts >= policy.maxAttempts || error instanceof PermanentJobError;
-  const retryAt = new Date(now.getTime() + retryDelayMs(attempts, policy));
+  const { attempts, giveUp, retryAt } = afterFailure(current.attempts, error, now, policy);
   await trx
     .updateTable('timers')
     .set({ attempts, last_error: errorText(error), ...(giveUp ? { fired_at: now } : { retry_at: retryAt }) })

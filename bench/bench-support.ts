@@ -69,7 +69,7 @@ export async function startServer(opts: { dataDir?: string; logLevel: string; en
       const timeout = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exitedPromise;
       clearTimeout(timeout);
-      fs.rmSync(logFile, { force: true });
+      if (!process.env.KEEP_LOG) fs.rmSync(logFile, { force: true });
     },
   };
 }

@@ -11,6 +11,7 @@ import type { DB } from '../db/schema.js';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
 import { isRole, type Actor } from './policies.js';
+import { cachedRead, forget } from './read-cache.js';
 
 export function newToken(): { token: string; tokenHash: string } {
   const token = randomBytes(32).toString('base64url');
@@ -54,12 +55,20 @@ export async function loadActor(db: Kysely<DB>, userId: string): Promise<Actor |
 }
 
 /**
- * Resolves a bearer token to its actor, or null when missing, expired or
- * revoked. Runs on every authenticated request, so session, user and roles
- * come back in one query (roles as a JSON array, in the order `loadActor` uses).
+ * How long a resolved session is reused without asking the database. Logout,
+ * password and role changes in this process forget it at once (`forgetSessions`);
+ * another server process sees them within this window.
  */
-export async function actorForToken(db: Kysely<DB>, clock: Clock, token: string): Promise<Actor | null> {
-  const row = await db
+export const SESSION_CACHE_MS = 5000;
+const SESSION_CACHE = 'sessions';
+
+/** Drops every cached session of this process (after a logout, revocation or role change). */
+export function forgetSessions(db: Kysely<DB>): void {
+  forget(db, SESSION_CACHE);
+}
+
+function sessionWithActor(db: Kysely<DB>, tokenHash: string) {
+  return db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .select(['users.id', 'users.username', 'users.display_name', 'users.active', 'sessions.expires_at', 'sessions.revoked_at'])
@@ -73,8 +82,19 @@ export async function actorForToken(db: Kysely<DB>, clock: Clock, token: string)
           .orderBy('org_units.depth'),
       ).as('roles'),
     )
-    .where('sessions.token_hash', '=', hashToken(token))
+    .where('sessions.token_hash', '=', tokenHash)
     .executeTakeFirst();
+}
+
+/**
+ * Resolves a bearer token to its actor, or null when missing, expired or
+ * revoked. Runs on every authenticated request: session, user and roles come
+ * back in one query (roles as a JSON array, in the order `loadActor` uses), and
+ * the answer is reused for `SESSION_CACHE_MS`. Unknown tokens are not cached.
+ */
+export async function actorForToken(db: Kysely<DB>, clock: Clock, token: string): Promise<Actor | null> {
+  const tokenHash = hashToken(token);
+  const row = await cachedRead(db, SESSION_CACHE, tokenHash, SESSION_CACHE_MS, () => sessionWithActor(db, tokenHash), (r) => r !== undefined);
   if (!row || row.revoked_at || row.expires_at.getTime() <= clock.now().getTime() || !row.active) return null;
   return {
     id: row.id,

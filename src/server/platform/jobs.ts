@@ -1,6 +1,8 @@
 /**
- * The claim-run-settle loop shared by the timer and outbox sweepers. Each row
- * is processed in its own transaction that first locks it with
+ * The claim-run-settle loops shared by the timer and outbox sweepers. With
+ * `processNext` each row is processed in its own transaction (timers);
+ * `processBatch` processes a batch of rows in one (the outbox). Each row is
+ * processed in a transaction that first locks it with
  * `FOR UPDATE SKIP LOCKED`, so several server processes can sweep the same
  * table and never process one row twice at the same time; the row's "done"
  * mark commits together with the work's effects, so a row is done exactly once.
@@ -110,5 +112,100 @@ export async function processNext<Row>(ctx: AppContext, job: JobSpec<Row>): Prom
       ctx.log.error({ err: recordErr, cause: errorText(err) }, 'could not record a background job failure');
     }
     return true;
+  }
+}
+
+/** What one kind of row needs to be swept in batches (see `processBatch`). */
+export interface BatchJobSpec<Row> {
+  /** Selects and locks up to `limit` runnable rows (`FOR UPDATE SKIP LOCKED`), in processing order. */
+  claim(trx: Transaction<DB>, limit: number): Promise<Row[]>;
+  /** Locks `row` again if it is still runnable (`FOR UPDATE SKIP LOCKED`), for the one-by-one fallback. */
+  reclaim(trx: Transaction<DB>, row: Row): Promise<Row | undefined>;
+  /** The work on one row; its effects roll back (to the row's savepoint) if it throws. */
+  run(trx: Transaction<DB>, row: Row, afterCommit: AfterCommit): Promise<void>;
+  /** Marks all these rows done in the transaction of their effects (one statement); throws if any was not. */
+  succeed(trx: Transaction<DB>, rows: Row[]): Promise<void>;
+  /** Records a failure (attempts, error, backoff). Must be a no-op if the row is already done. */
+  fail(trx: Transaction<DB>, row: Row, error: unknown): Promise<void>;
+}
+
+/**
+ * PostgreSQL caches up to 64 subtransaction ids per backend; a transaction
+ * with more writing subtransactions "overflows" and slows every snapshot in
+ * the cluster. Each row of a batch is one savepoint, so batches stay below.
+ */
+export const MAX_BATCH = 50;
+
+/**
+ * Claims up to `limit` rows (at most MAX_BATCH) in ONE transaction and
+ * processes them in claim order; returns how many were claimed (0: nothing
+ * was runnable). Same guarantees as `processNext`, fewer round trips:
+ *
+ * - each row's work runs inside its own savepoint, so a failing row rolls back
+ *   only its own effects and its failure is recorded while its lock is held;
+ * - the rows that succeeded are marked done in one statement, committing with
+ *   their effects (exactly once, even with several sweepers: rows are locked
+ *   `SKIP LOCKED` and the mark only applies to rows not yet done);
+ * - after-commit callbacks of the successful rows run after the commit. They
+ *   are STARTED in registration order but not awaited one by one, so pushes
+ *   of the whole batch (realtime events) can leave together; a callback that
+ *   must follow another's completion has to do both itself.
+ *
+ * If the transaction fails as a whole (lost connection, failed commit, a
+ * failure that could not be recorded), nothing of it committed; the claimed
+ * rows are then processed again one by one (`processNext`), so the failure is
+ * counted against the row that causes it, not against the whole batch.
+ */
+export async function processBatch<Row>(ctx: AppContext, job: BatchJobSpec<Row>, limit: number): Promise<number> {
+  let claimed: Row[] = [];
+  let pending: AfterCommitCallback[] = [];
+  try {
+    const count = await inTransaction(ctx, async (trx) => {
+      claimed = await job.claim(trx, Math.max(1, Math.min(limit, MAX_BATCH)));
+      const done: Row[] = [];
+      const callbacks: AfterCommitCallback[] = [];
+      for (const [i, row] of claimed.entries()) {
+        // A fresh savepoint per row, never released on success: RELEASE would cost a
+        // round trip per row and frees nothing (a released subtransaction's id stays
+        // cached until commit anyway). ROLLBACK TO a row's savepoint undoes that row only.
+        const savepoint = sql.id(`job_row_${i}`);
+        await sql`SAVEPOINT ${savepoint}`.execute(trx);
+        const rowCallbacks: AfterCommitCallback[] = [];
+        try {
+          await job.run(trx, row, (fn) => void rowCallbacks.push(fn));
+        } catch (err) {
+          await sql`ROLLBACK TO SAVEPOINT ${savepoint}`.execute(trx);
+          await job.fail(trx, row, err);
+          continue;
+        }
+        done.push(row);
+        callbacks.push(...rowCallbacks);
+      }
+      if (done.length > 0) await job.succeed(trx, done);
+      pending = callbacks;
+      return claimed.length;
+    });
+    await Promise.all(
+      pending.map(async (fn) => {
+        try {
+          await fn();
+        } catch (err) {
+          ctx.log.error({ err }, 'after-commit callback failed');
+        }
+      }),
+    );
+    return count;
+  } catch (err) {
+    if (claimed.length === 0) throw err;
+    ctx.log.warn({ err, rows: claimed.length }, 'background batch failed as a whole; processing its rows one by one');
+    for (const row of claimed) {
+      await processNext<Row>(ctx, {
+        claim: (trx) => job.reclaim(trx, row),
+        run: (trx, r, afterCommit) => job.run(trx, r, afterCommit),
+        succeed: (trx, r) => job.succeed(trx, [r]),
+        fail: (trx, r, error) => job.fail(trx, r, error),
+      });
+    }
+    return claimed.length;
   }
 }

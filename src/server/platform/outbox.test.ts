@@ -1,8 +1,9 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../testing/test-app.js';
 import type { AppContext } from './context.js';
 import { PermanentJobError, retryDelayMs } from './jobs.js';
-import { createOutboxSweeper, enqueue, OUTBOX_RETRY, type Deliverer } from './outbox.js';
+import { createOutboxSweeper, enqueue, externalDeliverer, OUTBOX_RETRY, type Deliverer } from './outbox.js';
 import { inTransaction } from './tx.js';
 
 let t: TestApp;
@@ -123,5 +124,99 @@ describe('outbox', () => {
     const [hopeless] = await rowsOf('test.hopeless');
     expect(hopeless.failed_at).not.toBeNull();
     expect(hopeless.attempts).toBe(1);
+  });
+
+  it('delivers a batch in one transaction; a failing row rolls back only its own effects; pushes follow the commit', async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await enqueue(ctx.db, 'test.batch', { i }, ctx.clock.now()));
+    const txids = new Map<number, string>();
+    const pushed: number[] = [];
+    const sweep = createOutboxSweeper({
+      'test.batch': async (trx, c, row, afterCommit) => {
+        const { rows } = await sql<{ txid: string }>`SELECT txid_current()::text AS txid`.execute(trx);
+        txids.set(row.id, rows[0].txid);
+        await enqueue(trx, 'test.side-effect', { from: row.id }, c.clock.now());
+        afterCommit(async () => {
+          // Runs after the commit: the mark is visible outside the transaction.
+          const [mine] = await ctx.db.selectFrom('outbox').select('delivered_at').where('id', '=', row.id).execute();
+          if (mine.delivered_at !== null) pushed.push(row.id);
+        });
+        if ((row.payload as { i: number }).i === 2) throw new Error('row 2 is broken');
+      },
+      'test.side-effect': async () => undefined,
+    });
+    expect(await sweep(ctx)).toBeGreaterThanOrEqual(5);
+    // One transaction for the whole batch.
+    expect(new Set(ids.map((id) => txids.get(id))).size).toBe(1);
+    const rows = await rowsOf('test.batch');
+    expect(rows.map((r) => [r.id, r.delivered_at !== null, r.attempts])).toEqual(ids.map((id, i) => [id, i !== 2, i === 2 ? 1 : 0]));
+    expect(rows[2].last_error).toContain('row 2 is broken');
+    const effects = (await rowsOf('test.side-effect')).map((r) => (r.payload as { from: number }).from);
+    expect(effects).toEqual(ids.filter((_, i) => i !== 2));
+    // The pushes start in order but run concurrently (each reads through its own connection
+    // on PostgreSQL), so only which ones ran is checked, not the order they finished in.
+    expect([...pushed].sort((a, b) => a - b)).toEqual(ids.filter((_, i) => i !== 2));
+  });
+
+  it('delivers external topics one row per transaction, interleaved with batches', async () => {
+    const txids: string[] = [];
+    const seen: string[] = [];
+    const external = externalDeliverer(async (trx, _c, row) => {
+      const { rows } = await sql<{ txid: string }>`SELECT txid_current()::text AS txid`.execute(trx);
+      txids.push(rows[0].txid);
+      seen.push(row.topic);
+    });
+    for (let i = 0; i < 3; i++) await enqueue(ctx.db, 'test.sms', { i }, ctx.clock.now());
+    for (let i = 0; i < 3; i++) await enqueue(ctx.db, 'test.local', { i }, ctx.clock.now());
+    const local = recorder();
+    const sweep = createOutboxSweeper({ 'test.sms': external, 'test.local': local.deliver }, 100, OUTBOX_RETRY, 2);
+    expect(await sweep(ctx)).toBe(6);
+    expect(new Set(txids).size).toBe(3);
+    expect(seen).toEqual(['test.sms', 'test.sms', 'test.sms']);
+    expect(local.seen).toHaveLength(3);
+    expect((await ctx.db.selectFrom('outbox').select('delivered_at').execute()).every((r) => r.delivered_at !== null)).toBe(true);
+  });
+
+  it('when a batch fails as a whole (here: at commit), retries its rows one by one and blames only the culprit', async () => {
+    await sql`CREATE TABLE IF NOT EXISTS test_outbox_deferred (k int UNIQUE DEFERRABLE INITIALLY DEFERRED)`.execute(ctx.db);
+    await sql`DELETE FROM test_outbox_deferred`.execute(ctx.db);
+    const ids: number[] = [];
+    for (let i = 0; i < 4; i++) ids.push(await enqueue(ctx.db, 'test.commit', { i }, ctx.clock.now()));
+    const sweep = createOutboxSweeper({
+      'test.commit': async (trx, c, row) => {
+        await enqueue(trx, 'test.side-effect', { from: row.id }, c.clock.now());
+        // Row 1 breaks a deferred constraint: its own statement succeeds, the COMMIT fails.
+        if ((row.payload as { i: number }).i === 1) await sql`INSERT INTO test_outbox_deferred VALUES (1), (1)`.execute(trx);
+      },
+      'test.side-effect': async () => undefined,
+    });
+    await sweep(ctx);
+    const rows = await rowsOf('test.commit');
+    expect(rows.map((r) => [r.delivered_at !== null, r.attempts])).toEqual([[true, 0], [false, 1], [true, 0], [true, 0]]);
+    expect(rows[1].last_error).toContain('test_outbox_deferred');
+    const effects = (await rowsOf('test.side-effect')).map((r) => (r.payload as { from: number }).from);
+    expect(effects).toEqual([ids[0], ids[2], ids[3]]);
+  });
+
+  it('has exactly-once database effects with two batch sweepers racing', async () => {
+    const ids: number[] = [];
+    await inTransaction(ctx, async (trx) => {
+      for (let i = 0; i < 150; i++) ids.push(await enqueue(trx, 'test.race2', { i }, ctx.clock.now()));
+    });
+    const deliver: Deliverer = async (trx, c, row) => {
+      await enqueue(trx, 'test.effect2', { from: row.id }, c.clock.now());
+      if ((row.payload as { i: number }).i % 7 === 3) throw new Error('flaky');
+    };
+    const a = createOutboxSweeper({ 'test.race2': deliver, 'test.effect2': async () => undefined }, 100, OUTBOX_RETRY, 20);
+    const b = createOutboxSweeper({ 'test.race2': deliver, 'test.effect2': async () => undefined }, 100, OUTBOX_RETRY, 20);
+    for (let round = 0; round < 20; round++) {
+      const [x, y] = await Promise.all([a(ctx), b(ctx)]);
+      if (x + y === 0) break;
+    }
+    const rows = await rowsOf('test.race2');
+    expect(rows.filter((r) => r.delivered_at !== null)).toHaveLength(150 - ids.filter((_, i) => i % 7 === 3).length);
+    expect(rows.every((r) => (r.delivered_at === null) === (r.attempts === 1))).toBe(true);
+    const effects = (await rowsOf('test.effect2')).map((r) => (r.payload as { from: number }).from).sort((p, q) => p - q);
+    expect(effects).toEqual(rows.filter((r) => r.delivered_at !== null).map((r) => r.id));
   });
 });

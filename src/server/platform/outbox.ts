@@ -10,7 +10,7 @@ import { sql, type Kysely, type Selectable, type SqlBool, type Transaction } fro
 import type { DB } from '../db/schema.js';
 import type { OutboxTable } from '../modules/cases/cases.tables.js';
 import type { AppContext } from './context.js';
-import { afterFailure, errorText, processNext, type RetryPolicy } from './jobs.js';
+import { afterFailure, errorText, MAX_BATCH, processBatch, processNext, type RetryPolicy } from './jobs.js';
 import type { Sweeper } from './scheduler.js';
 import type { AfterCommit } from './tx.js';
 import './platform-jobs.tables.js';
@@ -22,8 +22,27 @@ export type OutboxRow = Selectable<OutboxTable>;
  * Delivers one row. Runs in the transaction that marks the row delivered:
  * database effects through `trx` commit with that mark (exactly once); pushes
  * go through `afterCommit`. Throwing rolls back the effects and retries later.
+ * Rows are delivered in batches, one transaction per batch: after-commit
+ * callbacks of a batch start in order but run concurrently (see
+ * `processBatch`), so register one callback per dependent sequence of pushes.
  */
-export type Deliverer = (trx: Transaction<DB>, ctx: AppContext, row: OutboxRow, afterCommit: AfterCommit) => Promise<void>;
+export interface Deliverer {
+  (trx: Transaction<DB>, ctx: AppContext, row: OutboxRow, afterCommit: AfterCommit): Promise<void>;
+  /** Set by `externalDeliverer`: this topic calls the outside world and is delivered one row per transaction. */
+  readonly external?: boolean;
+}
+
+/**
+ * Marks a deliverer that calls the outside world (SMS gateway, webhook). Such
+ * a call can take seconds; inside a batch it would keep the transaction open
+ * and every row of the batch locked (and undelivered) for that long, and
+ * external delivery is at-least-once whatever the batching, so there is
+ * nothing to gain. These topics are therefore claimed and delivered one row
+ * per transaction, as before batching; database-only topics go in batches.
+ */
+export function externalDeliverer(deliver: (...args: Parameters<Deliverer>) => Promise<void>): Deliverer {
+  return Object.assign((...args: Parameters<Deliverer>) => deliver(...args), { external: true });
+}
 
 /** Deliverers keyed by topic. */
 export type Deliverers = Record<string, Deliverer>;
@@ -61,50 +80,98 @@ export function insertOutboxQuery(trx: Kysely<DB>, messages: ReturnType<typeof o
   return trx.insertInto('outbox').values(messages).returning('id');
 }
 
+/** A row the sweeper may deliver now: due, neither delivered nor dead. */
+function ready(now: Date) {
+  return sql<SqlBool>`delivered_at IS NULL AND failed_at IS NULL AND available_at <= ${now}`;
+}
+
 /**
  * A sweeper that delivers pending rows (`available_at <= now`, neither
- * delivered nor dead), at most `batchSize` per call, each claimed with
- * `FOR UPDATE SKIP LOCKED` in its own transaction. A failure (or a topic with
- * no deliverer) counts an attempt, keeps the error and backs off; after
- * `maxAttempts` the row is kept as a dead letter (`failed_at`) for an operator.
+ * delivered nor dead), at most `batchSize` per call, oldest first.
+ *
+ * Database-only topics are claimed `claimBatch` rows at a time with
+ * `FOR UPDATE SKIP LOCKED` in ONE transaction: each row is delivered in its
+ * own savepoint, the delivered rows are marked in one statement and the batch
+ * commits once (`processBatch`), instead of a transaction and five round trips
+ * per row. Topics of an `externalDeliverer` are claimed one row per
+ * transaction (`processNext`), interleaved with the batches so neither kind
+ * starves the other. A failure (or a topic with no deliverer) counts an
+ * attempt, keeps the error and backs off; after `maxAttempts` the row is kept
+ * as a dead letter (`failed_at`) for an operator.
  */
-export function createOutboxSweeper(deliverers: Deliverers, batchSize = 100, policy: RetryPolicy = OUTBOX_RETRY): Sweeper {
+export function createOutboxSweeper(
+  deliverers: Deliverers,
+  batchSize = 100,
+  policy: RetryPolicy = OUTBOX_RETRY,
+  claimBatch = MAX_BATCH,
+): Sweeper {
   return async (ctx) => {
     const now = ctx.clock.now();
+    const external = Object.keys(deliverers).filter((topic) => deliverers[topic].external === true);
+    const deliver = async (trx: Transaction<DB>, row: OutboxRow, afterCommit: AfterCommit) => {
+      const deliverer = Object.hasOwn(deliverers, row.topic) ? deliverers[row.topic] : undefined;
+      if (!deliverer) throw new Error(`no deliverer registered for outbox topic "${row.topic}"`);
+      await deliverer(trx, ctx, row, afterCommit);
+    };
+    const markDelivered = async (trx: Transaction<DB>, rows: OutboxRow[]) => {
+      const result = await trx
+        .updateTable('outbox')
+        .set({ delivered_at: now, last_error: null })
+        .where('id', 'in', rows.map((r) => r.id))
+        .where('delivered_at', 'is', null)
+        .executeTakeFirst();
+      // Unreachable while the row locks hold; if it ever happens, roll the effects back.
+      if (result.numUpdatedRows !== BigInt(rows.length)) throw new Error(`outbox rows ${rows.map((r) => r.id).join(', ')} were settled by another worker`);
+    };
+    const fail = (trx: Transaction<DB>, row: OutboxRow, error: unknown) => recordDeliveryFailure(trx, ctx, row.id, error, now, policy);
+
     let handled = 0;
-    while (handled < batchSize) {
-      const found = await processNext<OutboxRow>(ctx, {
-        claim: (trx) =>
-          trx
-            .selectFrom('outbox')
-            .selectAll()
-            .where('delivered_at', 'is', null)
-            .where('failed_at', 'is', null)
-            .where(sql<SqlBool>`available_at <= ${now}`)
-            .orderBy('available_at')
-            .orderBy('id')
-            .limit(1)
-            .forUpdate()
-            .skipLocked()
-            .executeTakeFirst(),
-        run: async (trx, row, afterCommit) => {
-          const deliver = Object.hasOwn(deliverers, row.topic) ? deliverers[row.topic] : undefined;
-          if (!deliver) throw new Error(`no deliverer registered for outbox topic "${row.topic}"`);
-          await deliver(trx, ctx, row, afterCommit);
-        },
-        succeed: async (trx, row) => {
-          const result = await trx
-            .updateTable('outbox')
-            .set({ delivered_at: now, last_error: null })
-            .where('id', '=', row.id)
-            .where('delivered_at', 'is', null)
-            .executeTakeFirst();
-          if (result.numUpdatedRows !== 1n) throw new Error(`outbox row ${row.id} was settled by another worker`);
-        },
-        fail: (trx, row, error) => recordDeliveryFailure(trx, ctx, row.id, error, now, policy),
-      });
-      if (!found) break;
-      handled++;
+    let batchesDone = false;
+    let externalDone = external.length === 0;
+    while (handled < batchSize && !(batchesDone && externalDone)) {
+      if (!batchesDone) {
+        const limit = Math.min(claimBatch, MAX_BATCH, batchSize - handled);
+        const claimed = await processBatch<OutboxRow>(
+          ctx,
+          {
+            claim: (trx, max) => {
+              let query = trx.selectFrom('outbox').selectAll().where(ready(now));
+              if (external.length > 0) query = query.where('topic', 'not in', external);
+              return query.orderBy('available_at').orderBy('id').limit(max).forUpdate().skipLocked().execute();
+            },
+            reclaim: (trx, row) =>
+              trx.selectFrom('outbox').selectAll().where('id', '=', row.id).where(ready(now)).forUpdate().skipLocked().executeTakeFirst(),
+            run: deliver,
+            succeed: markDelivered,
+            fail,
+          },
+          limit,
+        );
+        handled += claimed;
+        // A short batch means nothing else batchable is ready (or it is locked by another sweeper).
+        if (claimed < limit) batchesDone = true;
+      }
+      if (!externalDone && handled < batchSize) {
+        const found = await processNext<OutboxRow>(ctx, {
+          claim: (trx) =>
+            trx
+              .selectFrom('outbox')
+              .selectAll()
+              .where(ready(now))
+              .where('topic', 'in', external)
+              .orderBy('available_at')
+              .orderBy('id')
+              .limit(1)
+              .forUpdate()
+              .skipLocked()
+              .executeTakeFirst(),
+          run: deliver,
+          succeed: (trx, row) => markDelivered(trx, [row]),
+          fail,
+        });
+        if (found) handled++;
+        else externalDone = true;
+      }
     }
     return handled;
   };

@@ -1,3 +1,4 @@
+import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +23,18 @@ function next(bus: Realtime, name: string): Promise<RealtimeEvent> {
       resolve(event);
     });
   });
+}
+
+/** Counts the queries run through the database handle it is attached to. */
+class QueryCounter implements KyselyPlugin {
+  count = 0;
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    this.count++;
+    return args.node;
+  }
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return args.result;
+  }
 }
 
 describe('realtime bus', () => {
@@ -55,6 +68,34 @@ describe('realtime bus', () => {
       await expect(bus.publish({ name: 'has space' })).rejects.toThrow(/invalid realtime event/);
       const nested = { name: 'nested', data: { deep: { no: 1 } } } as unknown as RealtimeEvent;
       await expect(bus.publish(nested)).rejects.toThrow(/invalid realtime event/);
+    } finally {
+      await bus.close();
+    }
+  });
+
+  it('delivers events published together in publish order, in one query on PostgreSQL, repeats included', async () => {
+    const counter = new QueryCounter();
+    const bus = await createRealtime({ ...database, db: database.db.withPlugin(counter) }, log);
+    try {
+      const seen: string[] = [];
+      const all = new Promise<void>((resolve) => {
+        bus.subscribe((e) => {
+          if (!e.name.startsWith('burst.')) return;
+          seen.push(`${e.name}:${String(e.data?.n)}`);
+          if (seen.length === 7) resolve();
+        });
+      });
+      const sent = [1, 2, 3, 4, 5].map((n) => bus.publish({ name: `burst.${n % 2 === 0 ? 'even' : 'odd'}`, data: { n } }));
+      // An invalid event rejects on its own and does not hold back the others.
+      const bad = bus.publish({ name: 'has space' });
+      // An identical repeat is a separate delivery (PostgreSQL would fold it inside one query).
+      sent.push(bus.publish({ name: 'burst.odd', data: { n: 5 } }), bus.publish({ name: 'burst.end', data: { n: 6 } }));
+      await expect(bad).rejects.toThrow(/invalid realtime event/);
+      await Promise.all(sent);
+      await all;
+      expect(seen).toEqual(['burst.odd:1', 'burst.even:2', 'burst.odd:3', 'burst.even:4', 'burst.odd:5', 'burst.odd:5', 'burst.end:6']);
+      // The repeat starts a second query; everything before it shares the first.
+      expect(counter.count).toBe(bus.mode === 'postgres' ? 2 : 0);
     } finally {
       await bus.close();
     }

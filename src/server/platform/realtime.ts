@@ -9,6 +9,10 @@
  *   dedicated LISTEN connection and hands it to its local subscribers. The
  *   connection reconnects with backoff; events sent while it is down are lost
  *   for that process (see above: clients refetch on reconnect).
+ *   Publishes are coalesced: events published while the previous NOTIFY query
+ *   is in flight (or in the same event-loop turn) go out together in ONE
+ *   query, in publish order, so a burst costs one round trip instead of one
+ *   per event.
  *
  * Publish only after commit (`afterCommit`), never inside a transaction.
  */
@@ -25,6 +29,9 @@ export const REALTIME_CHANNEL = 'fengqiao_events';
 
 /** NOTIFY payloads must stay under 8000 bytes; keep a margin. */
 const MAX_PAYLOAD_BYTES = 7900;
+
+/** At most this many events per coalesced NOTIFY query (bounds one query's parameter size, ~8 MB worst case). */
+const MAX_EVENTS_PER_QUERY = 1000;
 
 /** The SSE message contract. `orgPath` scopes delivery; `userId` targets one user. */
 export const RealtimeEventSchema = Type.Object(
@@ -109,6 +116,13 @@ class LocalRealtime implements Realtime {
   }
 }
 
+/** An event accepted by `publish`, waiting for its NOTIFY query. */
+interface PendingNotify {
+  payload: string;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
 /** LISTEN/NOTIFY fan-out across processes. */
 class PgRealtime extends LocalRealtime {
   override readonly mode: 'local' | 'postgres' = 'postgres';
@@ -116,6 +130,10 @@ class PgRealtime extends LocalRealtime {
   private closed = false;
   private reconnectDelayMs = 500;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  /** Validated events waiting for the next NOTIFY query, in publish order. */
+  private readonly queue: PendingNotify[] = [];
+  /** The running drain, if any; settles when the queue is empty. */
+  private draining: Promise<void> | null = null;
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -130,22 +148,82 @@ class PgRealtime extends LocalRealtime {
     await this.connect();
   }
 
+  /**
+   * Validates the event at once (an invalid or oversized one rejects alone and
+   * never joins a batch), then queues it for the next coalesced NOTIFY query.
+   * Resolves once the query carrying it has run; rejects if that query fails.
+   */
   override async publish(event: RealtimeEvent): Promise<void> {
     validate(event);
     const payload = JSON.stringify(event);
     if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) {
       throw new Error(`realtime event "${event.name}" is too large for NOTIFY (${Buffer.byteLength(payload)} bytes)`);
     }
-    await sql`SELECT pg_notify(${REALTIME_CHANNEL}, ${payload})`.execute(this.db);
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ payload, resolve, reject });
+      this.scheduleFlush();
+    });
   }
 
   override async close(): Promise<void> {
     this.closed = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    // Events already accepted still go out (the pool outlives the bus).
+    await this.draining;
     const client = this.client;
     this.client = null;
     await super.close();
     if (client) await client.end().catch(() => undefined);
+  }
+
+  /**
+   * Starts a drain on the next turn of the event loop unless one is already
+   * running. Waiting for `setImmediate` lets every publish of the current turn
+   * (e.g. several requests finishing together) join the first query; while a
+   * query is in flight, new events simply queue for the next one. Only one
+   * NOTIFY query is in flight at a time, so events leave in publish order
+   * (PostgreSQL serialises NOTIFY commits on a global lock anyway).
+   */
+  private scheduleFlush(): void {
+    if (this.draining) return;
+    this.draining = new Promise<void>((resolve) => setImmediate(() => void this.drain().finally(resolve)));
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.takeBatch();
+        try {
+          // unnest … WITH ORDINALITY and ORDER BY: PostgreSQL evaluates a volatile
+          // target (pg_notify) after the sort, so notifications queue in array order,
+          // and the notifications of one statement are delivered in the order queued.
+          await sql`SELECT pg_notify(${REALTIME_CHANNEL}, e.payload) FROM unnest(${batch.map((p) => p.payload)}::text[]) WITH ORDINALITY AS e(payload, n) ORDER BY e.n`.execute(
+            this.db,
+          );
+          for (const p of batch) p.resolve();
+        } catch (err) {
+          for (const p of batch) p.reject(err);
+        }
+      }
+    } finally {
+      this.draining = null;
+    }
+  }
+
+  /**
+   * The next events for one query, oldest first. PostgreSQL folds identical
+   * payloads on one channel within a transaction into one notification; a
+   * separate publish has always been a separate delivery, so a repeated payload
+   * starts the next query instead of being swallowed.
+   */
+  private takeBatch(): PendingNotify[] {
+    const seen = new Set<string>();
+    let n = 0;
+    while (n < this.queue.length && n < MAX_EVENTS_PER_QUERY && !seen.has(this.queue[n].payload)) {
+      seen.add(this.queue[n].payload);
+      n++;
+    }
+    return this.queue.splice(0, n);
   }
 
   private async connect(): Promise<void> {

@@ -11,6 +11,8 @@ import * as m0004 from './0004_category_defaults.js';
 import * as m0005 from './0005_orders_supervision.js';
 import * as m0006 from './0006_public_portal.js';
 import * as m0007 from './0007_dashboard_counters.js';
+import * as m0008 from './0008_case_search.js';
+import * as m0009 from './0009_intake_path.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -20,4 +22,6 @@ export const migrations: Record<string, Migration> = {
   '0005_orders_supervision': m0005,
   '0006_public_portal': m0006,
   '0007_dashboard_counters': m0007,
+  '0008_case_search': m0008,
+  '0009_intake_path': m0009,
 };

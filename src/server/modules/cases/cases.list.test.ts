@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/test-app.js';
 import { COUNT_CAP } from './cases.repo.js';
+import { SEARCH_COUNT_CAP } from './cases.search.repo.js';
 
 let t: TestApp;
 
@@ -28,19 +29,25 @@ describe('case list totals', () => {
     const c = res.json() as { id: string; trackingNo: string };
     expect(await list('biyan.secretary', 'q=%E8%A3%85%E4%BF%AE')).toMatchObject({ total: 1, totalCapped: false });
 
-    // COUNT_CAP more visible copies: COUNT_CAP + 1 matches in all.
-    await sql`
+    const copies = (from: number, to: number) => sql`
       INSERT INTO cases (tracking_no, access_code_hash, channel, service_type, category, title, description, risk_level, status,
                          owner_org_id, owner_path, first_org_id, first_path, created_at, updated_at, search_tokens)
       SELECT 'CAP' || g, c.access_code_hash, c.channel, c.service_type, c.category, c.title, c.description, c.risk_level, c.status,
              c.owner_org_id, c.owner_path, c.first_org_id, c.first_path, c.created_at, c.updated_at, c.search_tokens
-        FROM cases c, generate_series(1, ${COUNT_CAP}) g
+        FROM cases c, generate_series(${from}::int, ${to}::int) g
        WHERE c.id = ${c.id}`.execute(t.database.db);
 
+    // A words search counts exactly up to SEARCH_COUNT_CAP matches, then says "1000+".
+    await copies(1, SEARCH_COUNT_CAP - 1);
+    expect(await list('biyan.secretary', 'q=%E8%A3%85%E4%BF%AE&pageSize=5')).toMatchObject({ total: SEARCH_COUNT_CAP, totalCapped: false });
+    await copies(SEARCH_COUNT_CAP, SEARCH_COUNT_CAP);
+    expect(await list('biyan.secretary', 'q=%E8%A3%85%E4%BF%AE&pageSize=5')).toMatchObject({ total: SEARCH_COUNT_CAP, totalCapped: true });
+
+    // A list counts up to COUNT_CAP: COUNT_CAP more visible copies make COUNT_CAP + 1 in all.
+    await copies(SEARCH_COUNT_CAP + 1, COUNT_CAP);
     const all = await list('biyan.secretary', 'pageSize=5');
     expect(all).toMatchObject({ total: COUNT_CAP, totalCapped: true });
     expect(all.items).toHaveLength(5);
-    expect(await list('biyan.secretary', 'q=%E8%A3%85%E4%BF%AE&pageSize=5')).toMatchObject({ total: COUNT_CAP, totalCapped: true });
     // Narrow filters still count exactly, and other scopes see none of it.
     expect(await list('biyan.secretary', `q=${c.trackingNo}`)).toMatchObject({ total: 1, totalCapped: false });
     expect(await list('changzhen.secretary', 'pageSize=5')).toMatchObject({ total: 0, totalCapped: false });

@@ -9,6 +9,7 @@ import type { DB } from '../../db/schema.js';
 import { AppError } from '../../platform/errors.js';
 import { containsPoint } from '../orgs/geometry.rules.js';
 import * as repo from './cases.repo.js';
+import { buildingByCode, orgDirectory } from '../orgs/org-directory.js';
 
 export interface LocationInput {
   address?: string;
@@ -27,17 +28,6 @@ export interface ResolvedLocation {
   source: 'building' | 'point' | 'address' | 'none';
 }
 
-type Polygon = { id: string; geometry: { type: string; coordinates: unknown } };
-const polygonCache = new WeakMap<Kysely<DB>, { at: number; rows: Polygon[] }>();
-
-async function communityPolygons(db: Kysely<DB>): Promise<Polygon[]> {
-  const hit = polygonCache.get(db);
-  if (hit && performance.now() - hit.at < 60_000) return hit.rows;
-  const rows = (await repo.communitiesWithGeometry(db)).map((r) => ({ id: r.id, geometry: r.geometry as Polygon['geometry'] }));
-  polygonCache.set(db, { at: performance.now(), rows });
-  return rows;
-}
-
 export async function resolveLocation(db: Kysely<DB>, input: LocationInput | undefined, fieldPrefix = 'body.location'): Promise<ResolvedLocation> {
   const base: ResolvedLocation = {
     address: input?.address?.trim() || null,
@@ -50,7 +40,7 @@ export async function resolveLocation(db: Kysely<DB>, input: LocationInput | und
   };
   if (!input) return base;
   if (input.buildingCode) {
-    const building = await repo.findBuilding(db, input.buildingCode);
+    const building = await buildingByCode(db, input.buildingCode);
     if (!building) throw AppError.invalidField(`${fieldPrefix}.buildingCode`, 'unknown building code');
     return {
       address: base.address ?? building.address,
@@ -66,7 +56,7 @@ export async function resolveLocation(db: Kysely<DB>, input: LocationInput | und
     throw AppError.invalidField(`${fieldPrefix}.${input.lat === undefined ? 'lat' : 'lng'}`, 'lat and lng go together');
   }
   if (input.lat !== undefined && input.lng !== undefined) {
-    const hit = (await communityPolygons(db)).find((c) => containsPoint(c.geometry, input.lng!, input.lat!));
+    const hit = (await orgDirectory(db)).communityPolygons.find((c) => c.geometry && containsPoint(c.geometry, input.lng!, input.lat!));
     if (hit) return { ...base, communityId: hit.id, source: 'point' };
   }
   if (base.address) {

@@ -4,14 +4,13 @@
  */
 import { sql, type Insertable, type Kysely, type OperationNodeSource, type Selectable, type Updateable } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import { escapeLike, inActorScope } from '../../platform/scope.js';
-import type { Actor } from '../../platform/policies.js';
-import type { CaseEventsTable, CasesTable } from './cases.tables.js';
+import type { CaseEventsTable, CasesTable, CategoriesTable } from './cases.tables.js';
 
 export type CaseRow = Selectable<CasesTable>;
 export type NewCase = Insertable<CasesTable>;
 export type CasePatch = Updateable<CasesTable>;
 export type CaseEventRow = Selectable<CaseEventsTable>;
+export type CategoryRow = Selectable<CategoriesTable>;
 
 export function findCategory(db: Kysely<DB>, code: string) {
   return db.selectFrom('categories').selectAll().where('code', '=', code).executeTakeFirst();
@@ -24,15 +23,16 @@ export function listCategories(db: Kysely<DB>, includeInactive = false) {
 }
 
 /**
- * Bumps the day's counter in its own statement, outside the intake
- * transaction, so concurrent intakes do not queue on one row lock until commit.
- * A rolled-back intake leaves a gap in the numbers, as a sequence would.
+ * Reserves the next `count` numbers of the day and returns the last of them.
+ * A statement of its own, outside any intake transaction, so concurrent
+ * intakes do not queue on this one row until commit; numbers an intake does
+ * not use (a rollback, a restart) are skipped, as with a sequence.
  */
-export async function nextDailyNumber(db: Kysely<DB>, day: string): Promise<number> {
+export async function reserveDailyNumbers(db: Kysely<DB>, day: string, count: number): Promise<number> {
   const row = await db
     .insertInto('case_daily_counters')
-    .values({ day, last: 1 })
-    .onConflict((oc) => oc.column('day').doUpdateSet({ last: sql`case_daily_counters.last + 1` }))
+    .values({ day, last: count })
+    .onConflict((oc) => oc.column('day').doUpdateSet({ last: sql`case_daily_counters.last + ${count}` }))
     .returning('last')
     .executeTakeFirstOrThrow();
   return row.last;
@@ -47,33 +47,35 @@ export function insertCase(db: Kysely<DB>, row: NewCase & { search_text: string 
     .executeTakeFirstOrThrow();
 }
 
+/** A new case with its first event and its attachments, as intake writes it. */
+export interface NewCaseWithEvent {
+  row: NewCase & { id: string; search_text: string };
+  event: Insertable<CaseEventsTable>;
+  attachmentIds: string[];
+}
+
 /**
- * Writes a new case, its first timeline event, the given side rows (timers,
- * outbox messages: unexecuted INSERTs) and its attachment links in ONE
- * statement, so intake needs one round trip instead of a transaction of many,
- * and the shared rows the case insert touches (dashboard counters, by trigger)
- * stay locked only for that statement. All or nothing, like a transaction.
+ * Writes new cases, their first timeline events, the given side rows (timers,
+ * outbox messages: unexecuted INSERTs) and their attachment links in ONE
+ * statement: one round trip and one commit for the lot, all or nothing, and
+ * the shared rows the case insert touches (dashboard counters, by trigger)
+ * are locked only for that statement and updated once per statement.
  */
-export async function insertCaseWithEffects(
-  db: Kysely<DB>,
-  row: NewCase & { id: string; search_text: string },
-  event: Insertable<CaseEventsTable>,
-  sideRows: OperationNodeSource[],
-  attachmentIds: string[],
-): Promise<CaseRow> {
-  const { search_text, ...values } = row;
+export async function insertCasesWithEffects(db: Kysely<DB>, cases: readonly NewCaseWithEvent[], sideRows: OperationNodeSource[]): Promise<CaseRow[]> {
   const parts = [
     ...sideRows.map((query, i) => sql`${sql.raw(`w${i}`)} AS (${query})`),
     sql`c AS (${db
       .insertInto('cases')
-      .values({ ...values, search_tokens: sql`to_tsvector('simple', ${search_text})` })
+      .values(cases.map(({ row: { search_text, ...values } }) => ({ ...values, search_tokens: sql`to_tsvector('simple', ${search_text})` })))
       .returningAll()})`,
-    // The event references the case: foreign keys are checked at the end of the statement.
-    sql`e AS (${db.insertInto('case_events').values(event)})`,
-    ...(attachmentIds.length ? [sql`a AS (${db.updateTable('attachments').set({ case_id: row.id }).where('id', 'in', attachmentIds)})`] : []),
+    // Events reference their case: foreign keys are checked at the end of the statement.
+    sql`e AS (${db.insertInto('case_events').values(cases.map((c) => c.event))})`,
+    ...cases
+      .filter((c) => c.attachmentIds.length)
+      .map((c, i) => sql`${sql.raw(`a${i}`)} AS (${db.updateTable('attachments').set({ case_id: c.row.id }).where('id', 'in', c.attachmentIds)})`),
   ];
   const { rows } = await sql<CaseRow>`WITH ${sql.join(parts)} SELECT * FROM c`.execute(db);
-  return rows[0];
+  return rows;
 }
 
 export function findCaseByIdempotencyKey(db: Kysely<DB>, key: string) {
@@ -110,60 +112,8 @@ export function listEvents(db: Kysely<DB>, caseId: string) {
   return db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
 }
 
-export interface CaseListFilter {
-  status?: string[];
-  riskLevel?: string[];
-  orgId?: string;
-  orgPath?: string;
-  q?: string;
-  tsQuery?: string | null;
-  overdue?: boolean;
-  warning?: boolean;
-  phone?: string;
-  open?: boolean;
-  limit: number;
-  offset: number;
-}
-
-/**
- * Totals are counted up to this many matches; beyond it the list reports
- * `totalCapped` ("10000+"). Counting every match of a broad search (a common
- * word over a million cases, or a whole district's list) reads every matching
- * row and cost several times the page itself.
- */
-export const COUNT_CAP = 10_000;
-
-/** A case is visible where its owner or its first-receiving unit lies in the actor's scope. */
-export async function listCases(db: Kysely<DB>, actor: Actor, f: CaseListFilter) {
-  let query = db
-    .selectFrom('cases')
-    .where((eb) => eb.or([inActorScope(eb, eb.ref('owner_path'), actor, 'case:read'), inActorScope(eb, eb.ref('first_path'), actor, 'case:read')]));
-  if (f.status?.length) query = query.where('status', 'in', f.status);
-  if (f.riskLevel?.length) query = query.where('risk_level', 'in', f.riskLevel);
-  if (f.orgPath) query = query.where('owner_path', 'like', `${escapeLike(f.orgPath)}%`);
-  if (f.overdue !== undefined) query = query.where('overdue', '=', f.overdue);
-  if (f.warning !== undefined) query = query.where('warning', '=', f.warning);
-  if (f.phone) query = query.where('reporter_phone', '=', f.phone);
-  if (f.open) query = query.where('status', 'not in', ['closed', 'merged', 'rejected']);
-  if (f.q) {
-    const q = f.q;
-    const tracking = /^[A-Z]{1,4}\d{8}-\d{3,}$/i.test(q.trim());
-    query = tracking
-      ? query.where('tracking_no', '=', q.trim().toUpperCase())
-      : f.tsQuery
-        ? query.where(sql<boolean>`search_tokens @@ to_tsquery('simple', ${f.tsQuery})`)
-        : query.where(sql<boolean>`false`);
-  }
-  const [rows, counted] = await Promise.all([
-    query.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(f.limit).offset(f.offset).execute(),
-    db
-      .selectFrom(query.select(sql<number>`1`.as('one')).limit(COUNT_CAP + 1).as('matches'))
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow(),
-  ]);
-  const n = Number(counted.n);
-  return { rows, total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP };
-}
+// The staff list and search moved to their own file (plans tuned on a million cases).
+export { COUNT_CAP, SEARCH_COUNT_CAP, listCases, type CaseListFilter } from './cases.search.repo.js';
 
 /** Org units by id, for names in responses. */
 export function orgsByIds(db: Kysely<DB>, ids: string[]) {
@@ -179,26 +129,6 @@ export function findOrgByCode(db: Kysely<DB>, code: string) {
   return db.selectFrom('org_units').select(['id', 'code', 'name', 'name_en', 'type', 'path', 'parent_id', 'active']).where('code', '=', code).executeTakeFirst();
 }
 
-/**
- * In one query, what intake routing may need: the district root(s), the units
- * in `ids`, and the unit with `code`. Oldest first, so the first district root
- * found is the one `districtRoot` returns.
- */
-export function orgsForRouting(db: Kysely<DB>, ids: string[], code: string | null) {
-  return db
-    .selectFrom('org_units')
-    .select(['id', 'code', 'name', 'name_en', 'type', 'path', 'parent_id', 'active'])
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('type', '=', 'district'), eb('parent_id', 'is', null)]),
-        ...(ids.length ? [eb('id', 'in', ids)] : []),
-        ...(code ? [eb('code', '=', code)] : []),
-      ]),
-    )
-    .orderBy('created_at')
-    .execute();
-}
-
 export function districtRoot(db: Kysely<DB>) {
   return db
     .selectFrom('org_units')
@@ -209,30 +139,18 @@ export function districtRoot(db: Kysely<DB>) {
     .executeTakeFirst();
 }
 
-export function findBuilding(db: Kysely<DB>, code: string) {
-  return db.selectFrom('buildings').selectAll().where('code', '=', code).where('active', '=', true).executeTakeFirst();
-}
-
-/** Closest building address by trigram similarity, above a floor that avoids wild guesses. */
+/**
+ * The building whose address is most similar to `address` (trigram
+ * nearest neighbour on the GiST index), if similar enough not to be a wild guess.
+ */
 export async function closestBuildingByAddress(db: Kysely<DB>, address: string) {
   const { rows } = await sql<{ code: string; address: string; community_id: string; grid_id: string | null; lat: number | null; lng: number | null; score: number }>`
     SELECT code, address, community_id, grid_id, lat, lng, similarity(address, ${address}) AS score
       FROM buildings
-     WHERE active AND address % ${address}
-     ORDER BY score DESC
+     WHERE active
+     ORDER BY address <-> ${address}
      LIMIT 1`.execute(db);
   return rows[0] && rows[0].score >= 0.35 ? rows[0] : undefined;
-}
-
-/** Communities with a polygon, for point-in-polygon location. Small (tens of rows); cached by the caller. */
-export function communitiesWithGeometry(db: Kysely<DB>) {
-  return db
-    .selectFrom('org_units')
-    .select(['id', 'geometry'])
-    .where('type', '=', 'community')
-    .where('active', '=', true)
-    .where('geometry', 'is not', null)
-    .execute();
 }
 
 /** Users holding any of `roles` on any of `orgIds`. */

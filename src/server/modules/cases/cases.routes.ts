@@ -24,7 +24,7 @@ export const casesModule: ApiModule = async (api, ctx) => {
     const actor = requireActor(req);
     const locale = pickLocale(req.headers['accept-language']);
     const { rows, total, totalCapped, page, pageSize } = await service.listCases(ctx, actor, req.query);
-    // totalCapped: there are more than `total` matches (shown as "10000+"); counting them all costs too much.
+    // totalCapped: there are more than `total` matches ("10000+", "1000+" for a words search); counting them all costs too much.
     return { items: rows.map((r) => presentCase(r, actor, locale)), total, totalCapped, page, pageSize };
   });
 

@@ -1,6 +1,7 @@
 /**
  * Intake (SPEC §3, §9): one statement (so one transaction) writes the case,
- * its first timeline event, its deadline timers and its outbox rows, so an
+ * its first timeline event, its deadline timers and its outbox rows — together
+ * with the other cases submitted at the same moment (intake.writer.ts) — so an
  * acknowledged case is never lost and never half-written. `Idempotency-Key` makes a retried
  * submission return the case the first attempt created.
  */
@@ -11,16 +12,19 @@ import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { can, type Actor } from '../../platform/policies.js';
 import { insertOutboxQuery } from '../../platform/outbox.js';
-import { insertTimersQuery } from '../../platform/timers.js';
 import { runAfterCommit, type AfterCommitCallback } from '../../platform/tx.js';
 import { requirePermission } from '../../platform/scope.js';
 import { readSetting } from '../config/config.service.js';
+import { cachedRead } from '../../platform/read-cache.js';
 import { shanghaiDate, computeDeadlines } from './deadlines.rules.js';
 import { describeReason, gradeCase, type RiskReason, type Urgency } from './grading.rules.js';
 import { resolveLocation, type LocationInput } from './cases.location.js';
 import * as repo from './cases.repo.js';
 import { trackingNumber } from './cases.rules.js';
+import { intakeWriter } from './intake.writer.js';
+import { nextDailyNumber } from './tracking-numbers.js';
 import { caseSearchText } from './search.rules.js';
+import { orgDirectory, type DirectoryUnit } from '../orgs/org-directory.js';
 import {
   HANDLING_ROLES, SUPERVISING_ROLES, clockTimers, eventRow, lineOf, notifyMessage, publishAfterCommit, slaContext, type EventActor,
 } from './cases.effects.js';
@@ -62,19 +66,25 @@ export function hashAccessCode(trackingNo: string, code: string): string {
   return createHash('sha256').update(`${trackingNo}:${code}`).digest('hex');
 }
 
-type Org = NonNullable<Awaited<ReturnType<typeof repo.findOrg>>>;
+type Org = DirectoryUnit;
+
+/** The catalogue changes only with a migration or an admin edit; intake reads it from memory. */
+const CATEGORY_CACHE_MS = 30_000;
+
+function categoryByCode(db: Kysely<DB>, code: string) {
+  return cachedRead(db, 'categories', code, CATEGORY_CACHE_MS, () => repo.findCategory(db, code), (row) => row !== undefined);
+}
 
 /**
  * Picks the unit that owns a new case (首接负责) and the unit routing rules
- * suggest for dispatch. Every unit it may need (district root, the location's
- * community, the category's department, the intake desk's unit and its line)
- * is read in one query: intake is the hottest write path.
+ * suggest for dispatch, from the cached org directory: intake is the hottest
+ * write path and the tree changes rarely.
  */
 async function routeCase(
   ctx: AppContext,
   submitter: Submitter,
   input: IntakeInput,
-  category: NonNullable<Awaited<ReturnType<typeof repo.findCategory>>>,
+  category: repo.CategoryRow,
   communityId: string | null,
 ): Promise<{ owner: Org; suggested: Org }> {
   // Staff at a community (or below) own what they receive; higher levels route it.
@@ -83,25 +93,23 @@ async function routeCase(
       ? submitter.actor.roles.find((r) => ['community', 'station', 'grid'].includes(r.orgType) && can(submitter.actor, 'case:intake', r.orgPath))
       : undefined;
   const departmentCode = category.handling === 'department' && category.department_code ? category.department_code : null;
-  const ids = [...(communityId ? [communityId] : []), ...(intakeRole ? lineOf(intakeRole.orgPath) : [])];
-  const orgs = await repo.orgsForRouting(ctx.db, ids, departmentCode);
-  const district = orgs.find((o) => o.type === 'district' && o.parent_id === null);
+  const directory = await orgDirectory(ctx.db);
+  const district = directory.district;
   if (!district) throw new AppError('SERVICE_UNAVAILABLE');
-  const byId = new Map(orgs.map((o) => [o.id, o]));
-  const community = communityId ? byId.get(communityId) : undefined;
+  const community = communityId ? directory.byId.get(communityId) : undefined;
   let suggested: Org = community ?? district;
-  if (departmentCode) suggested = orgs.find((o) => o.code === departmentCode) ?? suggested;
+  if (departmentCode) suggested = directory.byCode.get(departmentCode) ?? suggested;
   if (input.channel === 'secretary') {
     const level = input.secretaryLevel ?? 'community';
-    const ancestors = community ? await repo.orgsByIds(ctx.db, lineOf(community.path)) : [];
-    const target = level === 'district' ? district : level === 'subdistrict' ? ancestors.find((a) => a.type === 'subdistrict') : community;
-    const owner = (target as Org | undefined) ?? district;
+    const ancestors = community ? lineOf(community.path).map((id) => directory.byId.get(id)) : [];
+    const target = level === 'district' ? district : level === 'subdistrict' ? ancestors.find((a) => a?.type === 'subdistrict') : community;
+    const owner = target ?? district;
     return { owner, suggested: owner };
   }
   if (intakeRole) {
-    const own = byId.get(intakeRole.orgId);
+    const own = directory.byId.get(intakeRole.orgId);
     if (own) {
-      const line = lineOf(own.path).map((id) => byId.get(id));
+      const line = lineOf(own.path).map((id) => directory.byId.get(id));
       const ownerOrg = own.type === 'community' ? own : line.find((o) => o?.type === 'community') ?? own;
       return { owner: ownerOrg, suggested };
     }
@@ -128,7 +136,7 @@ export async function createCase(ctx: AppContext, submitter: Submitter, input: I
     const existing = await repo.findCaseByIdempotencyKey(ctx.db, scopedKey);
     if (existing) return { row: existing, accessCode: null, replayed: true };
   }
-  const category = await repo.findCategory(ctx.db, input.category);
+  const category = await categoryByCode(ctx.db, input.category);
   if (!category) throw AppError.invalidField('body.category', 'unknown category');
   checkInput(input, category, submitter);
   const location = await resolveLocation(ctx.db, input.location);
@@ -138,7 +146,7 @@ export async function createCase(ctx: AppContext, submitter: Submitter, input: I
   const grade = gradeCase({ peopleInvolved: input.peopleInvolved, amountInvolved: input.amountInvolved, urgency: input.urgency, flags: input.flags }, rules);
   const now = ctx.clock.now();
   const deadlines = computeDeadlines({ policy, level: grade.level, channel: input.channel, createdAt: now, calendar });
-  const trackingNo = trackingNumber(TRACKING_PREFIX, now, await repo.nextDailyNumber(ctx.db, shanghaiDate(now)));
+  const trackingNo = trackingNumber(TRACKING_PREFIX, now, await nextDailyNumber(ctx.db, shanghaiDate(now)));
   const accessCode = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const eventActor: EventActor =
     submitter.kind === 'staff'
@@ -149,7 +157,7 @@ export async function createCase(ctx: AppContext, submitter: Submitter, input: I
   if (attachments.length !== (input.attachmentIds?.length ?? 0) || attachments.some((a) => a.case_id)) {
     throw AppError.invalidField('body.attachmentIds', 'unknown or already used attachment');
   }
-  // Everything is written in one statement (see repo.insertCaseWithEffects): the case id is
+  // Everything is written in one statement (see intake.writer.ts): the case id is
   // chosen here so the timers, outbox messages and event can name it.
   const caseId = randomUUID();
   const title = input.title.trim();
@@ -194,8 +202,7 @@ export async function createCase(ctx: AppContext, submitter: Submitter, input: I
     updated_at: now,
     search_text: caseSearchText([input.title, input.description, location.address]),
   };
-  // A brand-new case has no timers to cancel: its clocks' timers are simply inserted.
-  const timers = insertTimersQuery(ctx.db, clockTimers({ ...values, responded_at: null, accepted_at: null, resolved_at: null, extra: {} }, now, calendar, policy));
+  const timers = clockTimers({ ...values, responded_at: null, accepted_at: null, resolved_at: null, extra: {} }, now, calendar, policy);
   const messages = [
     notifyMessage(now, {
       orgIds: [owner.id],
@@ -218,13 +225,7 @@ export async function createCase(ctx: AppContext, submitter: Submitter, input: I
     at: now,
   });
   try {
-    const row = await repo.insertCaseWithEffects(
-      ctx.db,
-      values,
-      event,
-      [...(timers ? [timers] : []), insertOutboxQuery(ctx.db, messages)],
-      attachments.map((a) => a.id),
-    );
+    const row = await intakeWriter(ctx.db, ctx.database.engine).write({ row: values, event, timers, messages, attachmentIds: attachments.map((a) => a.id) });
     const afterCommit: AfterCommitCallback[] = [];
     publishAfterCommit(ctx, (fn) => void afterCommit.push(fn), 'case.created', row);
     if (grade.level === 'red') publishAfterCommit(ctx, (fn) => void afterCommit.push(fn), 'case.red', row);

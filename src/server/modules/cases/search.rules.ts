@@ -48,3 +48,32 @@ export function searchQuery(q: string): string | null {
   if (tokens.size === 0) return null;
   return [...tokens].map((t) => `'${t}'`).join(' & ');
 }
+
+/**
+ * The scope half of an indexed search (migration 0008): a tsquery matching a
+ * case whose owner or first-receiving unit lies under one of `roots` (org
+ * paths, "/id/…/id/"), i.e. whose indexed scope holds `s:<root id>`. Null when
+ * there is no root, so the caller returns nothing.
+ */
+export function scopeQuery(roots: string[]): string | null {
+  const ids = roots.map((root) => root.split('/').filter(Boolean).at(-1)).filter((id): id is string => Boolean(id));
+  if (ids.length === 0) return null;
+  // Unit ids are uuids, but quote defensively: a quote inside a tsquery lexeme is doubled.
+  return ids.map((id) => `'s:${id.replace(/'/g, "''")}'`).join(' | ');
+}
+
+/**
+ * How to fetch a page of search results, given the capped match count.
+ * Walking `created_at` backwards and testing each case reads about
+ * (offset + limit) × tableRows / matches rows; fetching every match and
+ * sorting reads `matches` rows (at least: a capped count is a lower bound).
+ * The planner cannot choose well itself: it estimates several words as
+ * independent (电梯 & 故障: 497 estimated, 23,041 found), while the count is
+ * exact (or a bound) and already paid for.
+ */
+export function newestFirstIsCheaper(p: { matches: number; offset: number; limit: number; tableRows: number }): boolean {
+  if (p.matches === 0) return false;
+  const rows = Math.max(p.tableRows, p.matches);
+  const walked = ((p.offset + p.limit) * rows) / p.matches;
+  return walked <= p.matches;
+}

@@ -11,6 +11,7 @@ import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import type { Actor } from '../../platform/policies.js';
 import { requirePermission } from '../../platform/scope.js';
+import { cachedRead, forget } from '../../platform/read-cache.js';
 import {
   DEFAULT_OFFICE_HOURS, DEFAULT_SAME_DAY_CUTOFF, DEFAULT_SLA_POLICY, createWorkCalendar, validateSlaPolicy,
   type OfficePeriod, type SlaPolicy, type WorkCalendar,
@@ -75,33 +76,14 @@ export type SettingName = keyof typeof SETTINGS;
 type SettingValue<N extends SettingName> = (typeof SETTINGS)[N]['fallback'];
 
 const CACHE_MS = 5000;
-// The pending read is cached, not only its result: when the entry expires under load, the
-// dozens of requests that miss at once share one query instead of each sending their own.
-const cache = new WeakMap<Kysely<DB>, Map<string, { at: number; value: Promise<unknown> }>>();
+const CACHE_NS = 'settings';
 
-export async function readSetting<N extends SettingName>(db: Kysely<DB>, name: N): Promise<SettingValue<N>> {
+export function readSetting<N extends SettingName>(db: Kysely<DB>, name: N): Promise<SettingValue<N>> {
   const spec = SETTINGS[name];
-  let perDb = cache.get(db);
-  if (!perDb) cache.set(db, (perDb = new Map()));
-  const hit = perDb.get(spec.key);
-  if (hit && performance.now() - hit.at < CACHE_MS) return hit.value as Promise<SettingValue<N>>;
-  const entry = {
-    at: performance.now(),
-    value: db
-      .selectFrom('settings')
-      .select('value')
-      .where('key', '=', spec.key)
-      .executeTakeFirst()
-      .then((row) => (row?.value ?? spec.fallback) as SettingValue<N>),
-  };
-  perDb.set(spec.key, entry);
-  try {
-    return await entry.value;
-  } catch (err) {
-    // A failed read is not cached.
-    if (perDb.get(spec.key) === entry) perDb.delete(spec.key);
-    throw err;
-  }
+  return cachedRead(db, CACHE_NS, spec.key, CACHE_MS, async () => {
+    const row = await db.selectFrom('settings').select('value').where('key', '=', spec.key).executeTakeFirst();
+    return (row?.value ?? spec.fallback) as SettingValue<N>;
+  });
 }
 
 /** Validates and stores a setting; 400 lists every problem with its path. */
@@ -120,7 +102,7 @@ export async function writeSetting<N extends SettingName>(ctx: AppContext, actor
       .execute();
     await appendAudit(trx, ctx.clock, { action: 'config.update', actor, targetType: 'setting', targetId: spec.key, data: { value: checked.value } });
   });
-  cache.get(ctx.db)?.delete(spec.key);
+  forget(ctx.db, CACHE_NS, spec.key);
   return checked.value as SettingValue<N>;
 }
 

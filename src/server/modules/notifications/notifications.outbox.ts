@@ -9,7 +9,7 @@ import { Value } from 'typebox/value';
 import type { DB } from '../../db/schema.js';
 import type { AppContext } from '../../platform/context.js';
 import { PermanentJobError } from '../../platform/jobs.js';
-import { enqueue, type Deliverer, type Deliverers } from '../../platform/outbox.js';
+import { enqueue, externalDeliverer, type Deliverer, type Deliverers } from '../../platform/outbox.js';
 import * as repo from './notifications.repo.js';
 import { NotifyPayload, SmsPayload, WebhookPayload } from './notifications.schemas.js';
 import { maskPhone, smsGateway } from './sms.js';
@@ -88,32 +88,42 @@ export const deliverNotify: Deliverer = async (trx, ctx, row, afterCommit) => {
     sourceId: row.id,
     createdAt: row.created_at,
   });
-  for (const n of inserted) {
-    afterCommit(() =>
-      ctx.realtime.publish({
-        name: 'notification',
-        userId: n.user_id,
-        ...(p.caseId ? { caseId: p.caseId } : {}),
-        data: { id: n.id, kind: p.kind },
-      }),
+  if (inserted.length === 0) return;
+  // One callback publishing every recipient's event at once (not one awaited
+  // callback each): the realtime bus coalesces events published together into
+  // one NOTIFY query, and the sweeper starts the callbacks of a whole batch together.
+  afterCommit(async () => {
+    await Promise.all(
+      inserted.map((n) =>
+        ctx.realtime.publish({
+          name: 'notification',
+          userId: n.user_id,
+          ...(p.caseId ? { caseId: p.caseId } : {}),
+          data: { id: n.id, kind: p.kind },
+        }),
+      ),
     );
-  }
+  });
 };
 
-/** `sms`: sends through the configured `SmsSender`; at-least-once (a crash after sending resends). */
-export const deliverSms: Deliverer = async (_trx, ctx, row) => {
+/**
+ * `sms`: sends through the configured `SmsSender`; at-least-once (a crash after
+ * sending resends). External, so delivered one row per transaction.
+ */
+export const deliverSms: Deliverer = externalDeliverer(async (_trx, ctx, row) => {
   const p = parsed(SmsPayload, TOPIC_SMS, row.payload);
   await smsGateway.senderFor(ctx).send(p.phone, p.text);
   ctx.log.debug({ outboxId: row.id, phone: maskPhone(p.phone) }, 'SMS handed to the sender');
-};
+});
 
 /**
  * `webhook`: posts `{ id, event, occurredAt, data }` as JSON with a timeout.
  * At-least-once, so the row id travels as `Idempotency-Key` for the receiver
  * to drop repeats. 4xx other than 408/429 will not improve with retries and
- * fails permanently; other failures back off and retry.
+ * fails permanently; other failures back off and retry. External, so
+ * delivered one row per transaction (a slow receiver holds only its own row).
  */
-export const deliverWebhook: Deliverer = async (_trx, ctx, row) => {
+export const deliverWebhook: Deliverer = externalDeliverer(async (_trx, ctx, row) => {
   const p = parsed(WebhookPayload, TOPIC_WEBHOOK, row.payload);
   const url = ctx.config.webhookUrl;
   if (!url) {
@@ -134,7 +144,7 @@ export const deliverWebhook: Deliverer = async (_trx, ctx, row) => {
     throw new PermanentJobError(message);
   }
   throw new Error(message);
-};
+});
 
 /** The deliverers of this module's topics, for the outbox sweeper. */
 export const notificationDeliverers: Deliverers = {

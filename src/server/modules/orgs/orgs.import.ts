@@ -14,6 +14,7 @@ import type { Clock } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
 import type { Actor } from '../../platform/policies.js';
 import * as repo from './orgs.repo.js';
+import { changingOrgTree } from './org-directory.js';
 import { checkGeometry } from './geometry.rules.js';
 import { childPath, depthOf, isOrgType, parentProblem } from './orgs.rules.js';
 
@@ -146,7 +147,7 @@ export async function applyOrgImport(db: Kysely<DB>, clock: Clock, rows: ImportR
   };
   rows.forEach(place);
 
-  return db.transaction().execute(async (trx) => {
+  return changingOrgTree(db, db.transaction().execute(async (trx) => {
     const pathByCode = new Map<string, { id: string; path: string }>();
     for (const org of existing.values()) pathByCode.set(org.code, { id: org.id, path: org.path });
     let created = 0;
@@ -180,7 +181,7 @@ export async function applyOrgImport(db: Kysely<DB>, clock: Clock, rows: ImportR
     }
     await appendAudit(trx, clock, { action: 'org.import', actor, targetType: 'org', data: { created, updated, rows: rows.length } });
     return { created, updated };
-  });
+  }));
 }
 
 async function parentCodeOf(db: Kysely<DB>, parentId: string | null): Promise<string | null> {

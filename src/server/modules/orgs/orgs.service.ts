@@ -5,6 +5,7 @@ import { AppError } from '../../platform/errors.js';
 import { can, type Actor, type Permission } from '../../platform/policies.js';
 import { requirePermission } from '../../platform/scope.js';
 import * as repo from './orgs.repo.js';
+import { changingOrgTree } from './org-directory.js';
 import { childPath, depthOf, isWithin, parentProblem } from './orgs.rules.js';
 import type { BuildingListQuery, CreateOrgBody, OrgListQuery, UpdateOrgBody } from './orgs.schemas.js';
 import { checkGeometry } from './geometry.rules.js';
@@ -50,7 +51,7 @@ export async function createOrg(ctx: AppContext, actor: Actor, body: CreateOrgBo
   if (await repo.findOrgByCode(ctx.db, body.code)) throw new AppError('DUPLICATE', { what: body.code });
   const id = randomUUID();
   const path = childPath(parent?.path ?? null, id);
-  return ctx.db.transaction().execute(async (trx) => {
+  return changingOrgTree(ctx.db, ctx.db.transaction().execute(async (trx) => {
     const org = await repo.insertOrg(trx, {
       id,
       code: body.code,
@@ -66,7 +67,7 @@ export async function createOrg(ctx: AppContext, actor: Actor, body: CreateOrgBo
     });
     await appendAudit(trx, ctx.clock, { action: 'org.create', actor, targetType: 'org', targetId: id, data: { code: body.code, name: body.name, type: body.type } });
     return org;
-  });
+  }));
 }
 
 export async function updateOrg(ctx: AppContext, actor: Actor, id: string, body: UpdateOrgBody) {
@@ -83,7 +84,7 @@ export async function updateOrg(ctx: AppContext, actor: Actor, id: string, body:
     if (problem) throw AppError.invalidField('body.parentId', problem);
   }
   const now = ctx.clock.now();
-  return ctx.db.transaction().execute(async (trx) => {
+  return changingOrgTree(ctx.db, ctx.db.transaction().execute(async (trx) => {
     if (newParent) await repo.moveSubtree(trx, org.path, childPath(newParent.path, org.id), newParent.id, now);
     const updated = await repo.updateOrg(
       trx,
@@ -99,7 +100,7 @@ export async function updateOrg(ctx: AppContext, actor: Actor, id: string, body:
       data: { ...body, geometry: body.geometry === undefined ? undefined : '(geometry)' },
     });
     return updated;
-  });
+  }));
 }
 
 export async function setOrgActive(ctx: AppContext, actor: Actor, id: string, active: boolean) {
@@ -108,11 +109,11 @@ export async function setOrgActive(ctx: AppContext, actor: Actor, id: string, ac
     const { n } = await repo.countActiveChildren(ctx.db, id);
     if (Number(n) > 0) throw new AppError('CONFLICT', { reason: 'deactivate its active child units first' });
   }
-  return ctx.db.transaction().execute(async (trx) => {
+  return changingOrgTree(ctx.db, ctx.db.transaction().execute(async (trx) => {
     const updated = await repo.updateOrg(trx, org.id, { active }, ctx.clock.now());
     await appendAudit(trx, ctx.clock, { action: active ? 'org.activate' : 'org.deactivate', actor, targetType: 'org', targetId: id, data: { code: org.code } });
     return updated;
-  });
+  }));
 }
 
 export async function listBuildings(ctx: AppContext, actor: Actor, q: BuildingListQuery) {

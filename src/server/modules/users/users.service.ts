@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import { newToken, hashToken, loadActor } from '../../platform/auth.js';
+import { forgetSessions, newToken, hashToken, loadActor } from '../../platform/auth.js';
 import { appendAudit } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
 import type { AppContext } from '../../platform/context.js';
@@ -63,6 +63,7 @@ export async function login(ctx: AppContext, username: string, password: string,
 
 export async function logout(ctx: AppContext, token: string): Promise<void> {
   await repo.revokeSession(ctx.db, hashToken(token), ctx.clock.now());
+  forgetSessions(ctx.db);
 }
 
 export function presentActor(actor: Actor) {
@@ -139,6 +140,7 @@ export async function setRoles(db: Kysely<DB>, clock: Clock, actor: Actor | null
       data: { before: before.map((r) => ({ role: r.role, orgId: r.org_id })), after: roles },
     });
   });
+  forgetSessions(db);
 }
 
 export async function setPassword(db: Kysely<DB>, clock: Clock, actor: Actor | null, userId: string, password: string) {
@@ -151,16 +153,20 @@ export async function setPassword(db: Kysely<DB>, clock: Clock, actor: Actor | n
     await repo.revokeUserSessions(trx, userId, clock.now());
     await appendAudit(trx, clock, { action: 'user.password', actor, targetType: 'user', targetId: userId });
   });
+  forgetSessions(db);
 }
 
 export async function updateUser(ctx: AppContext, actor: Actor, userId: string, patch: { displayName?: string; phone?: string | null; active?: boolean }) {
   await userInScope(ctx.db, actor, userId);
-  return ctx.db.transaction().execute(async (trx) => {
+  const updated = await ctx.db.transaction().execute(async (trx) => {
     const user = await repo.updateUser(trx, userId, { display_name: patch.displayName, phone: patch.phone, active: patch.active }, ctx.clock.now());
     if (patch.active === false) await repo.revokeUserSessions(trx, userId, ctx.clock.now());
     await appendAudit(trx, ctx.clock, { action: 'user.update', actor, targetType: 'user', targetId: userId, data: { ...patch, phone: patch.phone ? '(changed)' : patch.phone } });
     return user;
   });
+  // The display name and the active flag travel with cached sessions.
+  forgetSessions(ctx.db);
+  return updated;
 }
 
 export async function listUsers(ctx: AppContext, actor: Actor, q: { q?: string; page?: number; pageSize?: number }) {

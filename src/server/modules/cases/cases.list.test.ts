@@ -2,7 +2,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/test-app.js';
 import { COUNT_CAP } from './cases.repo.js';
-import { SEARCH_COUNT_CAP } from './cases.search.repo.js';
+import { SEARCH_COUNT_CAP, listCases } from './cases.search.repo.js';
+import { searchQuery } from './search.rules.js';
+import { loadActor } from '../../platform/auth.js';
 
 let t: TestApp;
 
@@ -42,6 +44,16 @@ describe('case list totals', () => {
     expect(await list('biyan.secretary', 'q=%E8%A3%85%E4%BF%AE&pageSize=5')).toMatchObject({ total: SEARCH_COUNT_CAP, totalCapped: false });
     await copies(SEARCH_COUNT_CAP, SEARCH_COUNT_CAP);
     expect(await list('biyan.secretary', 'q=%E8%A3%85%E4%BF%AE&pageSize=5')).toMatchObject({ total: SEARCH_COUNT_CAP, totalCapped: true });
+    // Past the cap, a page walked newest-first and a page of every match sorted are the same page.
+    const user = await t.database.db.selectFrom('users').select('id').where('username', '=', 'biyan.secretary').executeTakeFirstOrThrow();
+    const actor = (await loadActor(t.database.db, user.id))!;
+    const pageBy = async (pagePlan: 'newest-first' | 'matches', offset: number) =>
+      (await listCases(t.database.db, actor, { q: '装修', tsQuery: searchQuery('装修'), limit: 7, offset, pagePlan })).rows.map((r) => r.id);
+    for (const offset of [0, 7, 990]) {
+      const walked = await pageBy('newest-first', offset);
+      expect(walked).toHaveLength(7);
+      expect(await pageBy('matches', offset)).toEqual(walked);
+    }
 
     // A list counts up to COUNT_CAP: COUNT_CAP more visible copies make COUNT_CAP + 1 in all.
     await copies(SEARCH_COUNT_CAP + 1, COUNT_CAP);

@@ -8,7 +8,7 @@ import type { DB } from '../../db/schema.js';
 import type { CasesTable } from './cases.tables.js';
 import { scopeRoots, type Actor } from '../../platform/policies.js';
 import { escapeLike, inActorScope } from '../../platform/scope.js';
-import { newestFirstIsCheaper, scopeQuery } from './search.rules.js';
+import { scopeQuery, walkNewestFirstWhenCapped } from './search.rules.js';
 
 export interface CaseListFilter {
   status?: string[];
@@ -101,15 +101,17 @@ export async function listCases(db: Kysely<DB>, actor: Actor, f: CaseListFilter)
  * 1. One statement fetches at most SEARCH_COUNT_CAP + 1 matches (ctid, created_at, id
  *    only), counts them, sorts them and reads the page's rows by ctid: when the
  *    count is not capped, the page costs no second pass over the matches.
- * 2. When it is capped, the page comes from walking `created_at` backwards and
- *    testing words and scope on each case — about (offset + limit) × cases /
- *    matches rows, a few hundred for a common word — unless a deep page makes
- *    sorting every match cheaper. The walk tests the words with the function
- *    form `ts_match_vq`, which no index matches, so the planner cannot turn it
- *    back into sorting tens of thousands of matches on an underestimate.
+ * 2. When it is capped, `walkNewestFirstWhenCapped` picks how the page is
+ *    read: a district-wide reader walks `created_at` backwards testing words
+ *    and scope on each case (a few hundred rows for a common word; the words
+ *    are tested with the function form `ts_match_vq`, which no index matches,
+ *    so the planner cannot turn it back into sorting tens of thousands of
+ *    matches on an underestimate); a narrower reader gets every match of its
+ *    own scope through the index, sorted in memory.
  */
 async function searchCases(db: Kysely<DB>, actor: Actor, f: CaseListFilter, words: string) {
-  const scope = scopeQuery(scopeRoots(actor, 'case:read'));
+  const roots = scopeRoots(actor, 'case:read');
+  const scope = scopeQuery(roots);
   if (!scope) return { rows: [], total: 0, totalCapped: false };
   const matches = withFilters(
     db
@@ -118,27 +120,34 @@ async function searchCases(db: Kysely<DB>, actor: Actor, f: CaseListFilter, word
       .where(sql<boolean>`case_scope_lexemes(owner_path, first_path) @@ ${scope}::tsquery`),
     f,
   );
-  type Found = CaseRow & { search_matches: string; search_table_rows: number };
+  type Found = CaseRow & { search_matches: string };
   const found = await sql<Found>`
     WITH m AS MATERIALIZED (${matches.select([sql`ctid`.as('t'), 'created_at', 'id']).limit(SEARCH_COUNT_CAP + 1)}),
-         n AS (SELECT count(*) AS search_matches, (SELECT reltuples FROM pg_class WHERE oid = 'cases'::regclass) AS search_table_rows FROM m),
+         n AS (SELECT count(*) AS search_matches FROM m),
          p AS (SELECT t FROM m WHERE (SELECT search_matches FROM n) <= ${SEARCH_COUNT_CAP} ORDER BY created_at DESC, id LIMIT ${f.limit} OFFSET ${f.offset})
-    SELECT n.search_matches, n.search_table_rows, c.*
+    SELECT n.search_matches, c.*
       FROM n LEFT JOIN cases c ON c.ctid = ANY (ARRAY(SELECT t FROM p))
      ORDER BY c.created_at DESC, c.id`.execute(db);
   const n = Number(found.rows[0].search_matches);
   const result = { total: Math.min(n, SEARCH_COUNT_CAP), totalCapped: n > SEARCH_COUNT_CAP };
   const forced = f.pagePlan === 'newest-first' && n > 0;
   if (n <= SEARCH_COUNT_CAP && !forced) {
-    const rows: CaseRow[] = found.rows.filter((r) => r.id !== null).map(({ search_matches: _n, search_table_rows: _t, ...row }) => row);
+    const rows: CaseRow[] = found.rows.filter((r) => r.id !== null).map(({ search_matches: _n, ...row }) => row);
     return { rows, ...result };
   }
   const walk = f.pagePlan
     ? f.pagePlan === 'newest-first'
-    : newestFirstIsCheaper({ matches: n, offset: f.offset, limit: f.limit, tableRows: Number(found.rows[0].search_table_rows) });
-  const rows = await page(
-    walk ? withFilters(inScope(db, actor), f).where(sql<boolean>`ts_match_vq(search_tokens, to_tsquery('simple', ${words}))`) : matches,
-    f,
-  );
-  return { rows, ...result };
+    : walkNewestFirstWhenCapped({ scopeRoots: roots, offset: f.offset, limit: f.limit, cap: SEARCH_COUNT_CAP });
+  if (walk) {
+    const rows = await page(withFilters(inScope(db, actor), f).where(sql<boolean>`ts_match_vq(search_tokens, to_tsquery('simple', ${words}))`), f);
+    return { rows, ...result };
+  }
+  // Every match, through the words-and-scope index (materialised so the planner cannot
+  // trade it for a created_at scan on an underestimate), sorted in memory.
+  const sorted = await sql<CaseRow>`
+    WITH m AS MATERIALIZED (${matches.select([sql`ctid`.as('t'), 'created_at', 'id'])}),
+         p AS (SELECT t FROM m ORDER BY created_at DESC, id LIMIT ${f.limit} OFFSET ${f.offset})
+    SELECT c.* FROM cases c WHERE c.ctid = ANY (ARRAY(SELECT t FROM p))
+     ORDER BY c.created_at DESC, c.id`.execute(db);
+  return { rows: sorted.rows, ...result };
 }

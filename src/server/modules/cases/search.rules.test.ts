@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { caseSearchText, newestFirstIsCheaper, scopeQuery, searchQuery, tokenize } from './search.rules.js';
+import { caseSearchText, scopeQuery, searchQuery, tokenize, walkNewestFirstWhenCapped } from './search.rules.js';
 
 describe('Chinese search tokens', () => {
   it('segments Chinese words and drops punctuation', () => {
@@ -28,15 +28,13 @@ describe('indexed search scope and page plan', () => {
     expect(scopeQuery([])).toBeNull();
   });
 
-  it('walks created_at backwards only when that reads fewer rows than the matches', () => {
-    // district-wide common word: 20 × 1M / 10,001 ≈ 2,000 rows walked < 10,001 matches
-    expect(newestFirstIsCheaper({ matches: 10_001, offset: 0, limit: 20, tableRows: 1_000_000 })).toBe(true);
-    // one community's 1,000 matches: walking would read 20,000 rows
-    expect(newestFirstIsCheaper({ matches: 1_000, offset: 0, limit: 20, tableRows: 1_000_000 })).toBe(false);
-    // deep pages make walking dearer
-    expect(newestFirstIsCheaper({ matches: 10_001, offset: 9_980, limit: 20, tableRows: 1_000_000 })).toBe(false);
-    // never-analysed table (reltuples -1): the matches are at least the table
-    expect(newestFirstIsCheaper({ matches: 3, offset: 0, limit: 20, tableRows: -1 })).toBe(false);
-    expect(newestFirstIsCheaper({ matches: 0, offset: 0, limit: 20, tableRows: 100 })).toBe(false);
+  it('past the count cap, walks created_at backwards for district-wide readers only', () => {
+    const district = '/d1/';
+    const community = '/d1/s1/c1/';
+    expect(walkNewestFirstWhenCapped({ scopeRoots: [district], offset: 0, limit: 20, cap: 1000 })).toBe(true);
+    expect(walkNewestFirstWhenCapped({ scopeRoots: [community], offset: 0, limit: 20, cap: 1000 })).toBe(false);
+    expect(walkNewestFirstWhenCapped({ scopeRoots: [community, district], offset: 0, limit: 20, cap: 1000 })).toBe(true);
+    // beyond the counted matches, every match is sorted
+    expect(walkNewestFirstWhenCapped({ scopeRoots: [district], offset: 990, limit: 20, cap: 1000 })).toBe(false);
   });
 });

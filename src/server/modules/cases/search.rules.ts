@@ -63,17 +63,17 @@ export function scopeQuery(roots: string[]): string | null {
 }
 
 /**
- * How to fetch a page of search results, given the capped match count.
- * Walking `created_at` backwards and testing each case reads about
- * (offset + limit) × tableRows / matches rows; fetching every match and
- * sorting reads `matches` rows (at least: a capped count is a lower bound).
- * The planner cannot choose well itself: it estimates several words as
- * independent (电梯 & 故障: 497 estimated, 23,041 found), while the count is
- * exact (or a bound) and already paid for.
+ * How to fetch a page when the words matched more cases than the search
+ * counts (SEARCH_COUNT_CAP), so the true number is unknown. For a reader of a
+ * whole district, a word that common is dense among the newest cases: walking
+ * `created_at` backwards finds the page within a few thousand rows, while
+ * sorting every match could mean a hundred thousand. For a narrower reader (a
+ * community, a department) every match lies within its own cases, a bounded
+ * set, while a walk over the district's newest cases would mostly read other
+ * units' rows. (The planner cannot choose well itself: it estimates several
+ * words as independent — 电梯 & 故障: 497 estimated, 23,041 found.)
  */
-export function newestFirstIsCheaper(p: { matches: number; offset: number; limit: number; tableRows: number }): boolean {
-  if (p.matches === 0) return false;
-  const rows = Math.max(p.tableRows, p.matches);
-  const walked = ((p.offset + p.limit) * rows) / p.matches;
-  return walked <= p.matches;
+export function walkNewestFirstWhenCapped(p: { scopeRoots: readonly string[]; offset: number; limit: number; cap: number }): boolean {
+  const wholeDistrict = p.scopeRoots.some((path) => path.split('/').filter(Boolean).length === 1);
+  return wholeDistrict && p.offset + p.limit <= p.cap;
 }

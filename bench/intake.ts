@@ -13,6 +13,7 @@
  *          --raw-duration 15 --no-raw --log-level warn --engine pg|pglite
  *          --cpu-prof DIR (profile the server with node --cpu-prof)
  */
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -33,6 +34,8 @@ const { values: args } = parseArgs({
     'raw-duration': { type: 'string', default: '15' },
     'raw-count': { type: 'string', default: '60000' },
     'no-raw': { type: 'boolean', default: false },
+    'raw-batch': { type: 'string', default: '50' },
+    'raw-batch-connections': { type: 'string', default: '8' },
     'log-level': { type: 'string', default: 'warn' },
     'cpu-prof': { type: 'string' },
   },
@@ -239,6 +242,78 @@ async function rawCase(pool: pg.Pool, t: Template, day: string): Promise<void> {
   }
 }
 
+/**
+ * `batch` cases the raw way with group commit, as the server's intake writer does:
+ * one counter bump for the block, then ONE statement (case, event, timer and
+ * outbox rows of every case, as CTEs) — one round trip and one commit per batch.
+ */
+async function rawBatch(pool: pg.Pool, ts: Template[], day: string): Promise<void> {
+  const { rows } = await pool.query<{ last: number }>(
+    `INSERT INTO case_daily_counters (day, last) VALUES ($1, $2) ON CONFLICT (day) DO UPDATE SET last = case_daily_counters.last + $2 RETURNING last`,
+    [day, ts.length],
+  );
+  const params: unknown[] = [];
+  const p = (v: unknown) => `$${params.push(v)}`;
+  const cases: string[] = [];
+  const events: string[] = [];
+  const timers: string[] = [];
+  const outbox: string[] = [];
+  ts.forEach((t, k) => {
+    const id = randomUUID();
+    const values = [...t.values];
+    values[0] = `RB${day.slice(4)}-${String(rows[0].last - k).padStart(7, '0')}`;
+    cases.push(`(${p(id)}, ${values.map(p).join(', ')}, to_tsvector('simple', ${p(t.searchText)}))`);
+    events.push(`(${p(id)}, ${t.event.map(p).join(', ')})`);
+    for (const tm of t.timers) timers.push(`(${p(tm.kind)}, ${p(id)}, ${p(tm.due_at)}, ${p(json(tm.payload))}, ${p(tm.created_at)})`);
+    for (const o of t.outbox) outbox.push(`(${p(o.topic)}, ${p(json({ ...(o.payload as Row), caseId: id }))}, ${p(o.created_at)}, ${p(o.available_at)})`);
+  });
+  const parts = [
+    `c AS (INSERT INTO cases (id, ${CASE_COLUMNS.join(', ')}, search_tokens) VALUES ${cases.join(', ')})`,
+    `e AS (INSERT INTO case_events (case_id, ${EVENT_COLUMNS.join(', ')}) VALUES ${events.join(', ')})`,
+    ...(timers.length ? [`t AS (INSERT INTO timers (kind, subject_id, due_at, payload, created_at) VALUES ${timers.join(', ')})`] : []),
+    ...(outbox.length ? [`o AS (INSERT INTO outbox (topic, payload, created_at, available_at) VALUES ${outbox.join(', ')})`] : []),
+  ];
+  await pool.query(`WITH ${parts.join(', ')} SELECT 1`, params);
+}
+
+/** Workers each writing `batch` cases per statement until `seconds` pass; latency is per batch. */
+async function rawBatchCeiling(templates: Template[], workers: number, batch: number, seconds: number, label: string, day: string): Promise<LoadResult> {
+  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: workers });
+  await Promise.all(Array.from({ length: workers }, async () => (await pool.connect()).release()));
+  const latencies: number[] = [];
+  const errors = new Map<string, number>();
+  const errorSamples: string[] = [];
+  let next = 0;
+  let done = 0;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  const busy = cpuSampler();
+  const breakdown = cpuBreakdown(null, pgPid);
+  const ticker = setInterval(() => progress(`${label}: ${done} cases, ${Math.round(done / ((performance.now() - started) / 1000))}/s`), 500);
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (performance.now() < deadline) {
+        const slice = Array.from({ length: batch }, () => templates[next++ % templates.length]);
+        const t0 = performance.now();
+        try {
+          await rawBatch(pool, slice, day);
+          done += slice.length;
+        } catch (err) {
+          const key = (err as Error).message.slice(0, 120);
+          errors.set(key, (errors.get(key) ?? 0) + 1);
+          if (errorSamples.length < 5) errorSamples.push(key);
+        }
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const elapsedS = (performance.now() - started) / 1000;
+  clearInterval(ticker);
+  progress(`${label}: ${done} cases in ${elapsedS.toFixed(1)} s`, true);
+  await pool.end();
+  return { done, elapsedS, latencies: Float64Array.from(latencies).sort(), errors, errorSamples, cpuBusy: busy(), serverCpuS: NaN, cpu: breakdown() };
+}
+
 async function rawCeiling(templates: Template[], conns: number, total: number, seconds: number, label: string, day: string): Promise<LoadResult> {
   const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: conns });
   // Open every connection before the clock starts, as the HTTP phase's server pool already is.
@@ -340,7 +415,14 @@ async function main() {
     const raw = await rawCeiling(templates, connections, Number(args['raw-count']), Number(args['raw-duration']), 'raw SQL ceiling', day);
     console.log(`load average after raw: ${loadAverage()}`);
     const r = report('raw SQL (pg, same rows)', raw);
-    console.log(`HTTP intake reached ${Math.round((100 * http1.perSecond) / r.perSecond)}% of the raw-SQL ceiling`);
+    console.log(`HTTP intake reached ${Math.round((100 * http1.perSecond) / r.perSecond)}% of the raw-SQL ceiling (one transaction per case)`);
+    const batch = Number(args['raw-batch']);
+    const workers = Number(args['raw-batch-connections']);
+    const batched = await rawBatchCeiling(templates, workers, batch, Number(args['raw-duration']), `raw SQL, ${batch} per statement`, `${day}b`);
+    console.log(`load average after batched raw: ${loadAverage()}`);
+    const b = report(`raw SQL, ${batch}/statement, ${workers} conns`, batched);
+    console.log(`    (latency above is per statement of ${batch} cases)`);
+    console.log(`HTTP intake reached ${Math.round((100 * http1.perSecond) / b.perSecond)}% of the batched raw-SQL ceiling`);
   }
   await pool?.end();
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });

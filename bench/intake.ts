@@ -276,9 +276,19 @@ async function rawBatch(pool: pg.Pool, ts: Template[], day: string): Promise<voi
   await pool.query(`WITH ${parts.join(', ')} SELECT 1`, params);
 }
 
-/** Workers each writing `batch` cases per statement until `seconds` pass; latency is per batch. */
-async function rawBatchCeiling(templates: Template[], workers: number, batch: number, seconds: number, label: string, day: string): Promise<LoadResult> {
+/**
+ * `workers` connections each running `step` (which writes some cases and says how
+ * many) until `seconds` pass or `maxSteps` steps have run; latency is per step.
+ */
+async function rawLoad(
+  workers: number,
+  seconds: number,
+  maxSteps: number,
+  label: string,
+  step: (pool: pg.Pool, i: number) => Promise<number>,
+): Promise<LoadResult> {
   const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: workers });
+  // Open every connection before the clock starts, as the HTTP phase's server pool already is.
   await Promise.all(Array.from({ length: workers }, async () => (await pool.connect()).release()));
   const latencies: number[] = [];
   const errors = new Map<string, number>();
@@ -292,12 +302,13 @@ async function rawBatchCeiling(templates: Template[], workers: number, batch: nu
   const ticker = setInterval(() => progress(`${label}: ${done} cases, ${Math.round(done / ((performance.now() - started) / 1000))}/s`), 500);
   await Promise.all(
     Array.from({ length: workers }, async () => {
-      while (performance.now() < deadline) {
-        const slice = Array.from({ length: batch }, () => templates[next++ % templates.length]);
+      for (;;) {
+        const i = next++;
+        if (i >= maxSteps || performance.now() > deadline) return;
         const t0 = performance.now();
         try {
-          await rawBatch(pool, slice, day);
-          done += slice.length;
+          const written = await step(pool, i);
+          done += written;
         } catch (err) {
           const key = (err as Error).message.slice(0, 120);
           errors.set(key, (errors.get(key) ?? 0) + 1);
@@ -314,43 +325,21 @@ async function rawBatchCeiling(templates: Template[], workers: number, batch: nu
   return { done, elapsedS, latencies: Float64Array.from(latencies).sort(), errors, errorSamples, cpuBusy: busy(), serverCpuS: NaN, cpu: breakdown() };
 }
 
-async function rawCeiling(templates: Template[], conns: number, total: number, seconds: number, label: string, day: string): Promise<LoadResult> {
-  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: conns });
-  // Open every connection before the clock starts, as the HTTP phase's server pool already is.
-  await Promise.all(Array.from({ length: conns }, async () => (await pool.connect()).release()));
-  const latencies = new Float64Array(total);
-  const errors = new Map<string, number>();
-  const errorSamples: string[] = [];
-  let next = 0;
-  let done = 0;
-  const started = performance.now();
-  const deadline = started + seconds * 1000;
-  const busy = cpuSampler();
-  const breakdown = cpuBreakdown(null, pgPid);
-  const ticker = setInterval(() => progress(`${label}: ${done} cases, ${Math.round(done / ((performance.now() - started) / 1000))}/s`), 500);
-  await Promise.all(
-    Array.from({ length: conns }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= total || performance.now() > deadline) return;
-        const t0 = performance.now();
-        try {
-          await rawCase(pool, templates[i % templates.length], day);
-        } catch (err) {
-          const key = (err as Error).message.slice(0, 120);
-          errors.set(key, (errors.get(key) ?? 0) + 1);
-          if (errorSamples.length < 5) errorSamples.push(key);
-        }
-        latencies[i] = performance.now() - t0;
-        done++;
-      }
-    }),
-  );
-  const elapsedS = (performance.now() - started) / 1000;
-  clearInterval(ticker);
-  progress(`${label}: ${done} cases in ${elapsedS.toFixed(1)} s`, true);
-  await pool.end();
-  return { done, elapsedS, latencies: latencies.slice(0, done).sort(), errors, errorSamples, cpuBusy: busy(), serverCpuS: NaN, cpu: breakdown() };
+/** The ceiling the issue names: one transaction per case, `conns` connections. */
+function rawCeiling(templates: Template[], conns: number, total: number, seconds: number, label: string, day: string): Promise<LoadResult> {
+  return rawLoad(conns, seconds, total, label, async (pool, i) => {
+    await rawCase(pool, templates[i % templates.length], day);
+    return 1;
+  });
+}
+
+/** Group commit without the server: `batch` cases per statement on `workers` connections. */
+function rawBatchCeiling(templates: Template[], workers: number, batch: number, seconds: number, label: string, day: string): Promise<LoadResult> {
+  return rawLoad(workers, seconds, Number.POSITIVE_INFINITY, label, async (pool, i) => {
+    const slice = Array.from({ length: batch }, (_, k) => templates[(i * batch + k) % templates.length]);
+    await rawBatch(pool, slice, day);
+    return slice.length;
+  });
 }
 
 // ---------------------------------------------------------------- main

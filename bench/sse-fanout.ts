@@ -13,6 +13,7 @@
  * performance.now() (wall clock, sub-millisecond).
  */
 import { fork } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
@@ -26,6 +27,8 @@ import { createCase } from '../src/server/modules/cases/intake.service.js';
 import { seedDemo } from '../src/server/modules/demo/demo.seed.js';
 
 const now = () => performance.timeOrigin + performance.now();
+/** The 1, 5 and 15 minute load averages: the shared VM is busy with other work, which moves p99. */
+const loadavg = () => `load average ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`;
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -138,7 +141,7 @@ async function main() {
     child.on('exit', (code) => code && reject(new Error(`clients exited with ${code}`)));
   });
   const open = await ready;
-  console.log(`${open} subscribers connected`);
+  console.log(`${open} subscribers connected (${loadavg()})`);
 
   const admin = await database.db.selectFrom('users').select('id').where('username', '=', 'biyan.reception').executeTakeFirstOrThrow();
   const actor = (await loadActor(database.db, admin.id))!;
@@ -155,7 +158,7 @@ async function main() {
 
   latencies.sort((a, b) => a - b);
   const bus = [...heardAt].map(([key, at]) => at - (committedAt.get(key) ?? at)).sort((a, b) => a - b);
-  console.log(`\nPostgreSQL ${version} (realtime: ${app.ctx.realtime.mode}), ${open} subscribers, ${expected} events (${changes} cases), ${latencies.length} deliveries (expected ${expected * open})\n`);
+  console.log(`\nPostgreSQL ${version} (realtime: ${app.ctx.realtime.mode}), ${open} subscribers, ${expected} events (${changes} cases), ${latencies.length} deliveries (expected ${expected * open}), ${loadavg()}\n`);
   console.log('| subscribers | events | deliveries | commit → subscriber p50 / p95 / **p99** / max ms | of which commit → NOTIFY heard back p50 / p99 ms |');
   console.log('|---:|---:|---:|---:|---:|');
   console.log(

@@ -13,7 +13,7 @@ import { systemClock } from './platform/clock.js';
 import { AppError } from './platform/errors.js';
 import { translate } from './platform/messages.js';
 import { seedDemo } from './modules/demo/demo.seed.js';
-import { progressReporter, seedBulkCases } from './modules/demo/bulk-cases.js';
+import { progressReporter, seedBulkCases, stepReporter } from './modules/demo/bulk-cases.js';
 import { reconcile } from './modules/dashboard/dashboard.service.js';
 import { applyOrgImport, parseOrgFile } from './modules/orgs/orgs.import.js';
 import { findOrgByCode } from './modules/orgs/orgs.repo.js';
@@ -113,7 +113,7 @@ export function buildCli(): Command {
     .command('seed')
     .description('load data: the demo district (--demo) and/or N generated cases (--cases N)')
     .addOption(new Option('--demo', 'the demo district, buildings and users'))
-    .addOption(new Option('--cases <n>', 'generate N realistic cases over the past years (bulk, set-based)').argParser(positiveInt('--cases')))
+    .addOption(new Option('--cases <n>', 'generate N realistic cases over the past years (set-based; into an empty table: one transaction, indexes built after the load)').argParser(positiveInt('--cases')))
     .addOption(new Option('--years <y>', 'years of history for --cases').default(3).argParser(positiveInt('--years')))
     .addOption(new Option('--batch <n>', 'rows per statement for --cases').default(100_000).argParser(positiveInt('--batch')))
     .action(async (opts: { demo?: boolean; cases?: number; years: number; batch: number }) => {
@@ -125,8 +125,10 @@ export function buildCli(): Command {
           console.log(result.orgs === 0 ? 'demo data already present' : `seeded ${result.orgs} org units, ${result.buildings} buildings, ${result.users} users`);
         }
         if (opts.cases !== undefined) {
-          const result = await seedBulkCases(d.db, { count: opts.cases, years: opts.years, batchSize: opts.batch, onProgress: progressReporter('cases') });
-          console.log(`generated ${result.inserted} cases in ${(result.ms / 1000).toFixed(1)} s`);
+          const result = await seedBulkCases(d.db, {
+            count: opts.cases, years: opts.years, batchSize: opts.batch, onProgress: progressReporter('cases'), onStep: stepReporter('cases'),
+          });
+          console.log(`generated ${result.inserted} cases in ${(result.ms / 1000).toFixed(1)} s (${result.strategy})`);
         }
       });
     });

@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/test-app.js';
-import { COUNT_CAP } from './cases.repo.js';
-import { SEARCH_COUNT_CAP, listCases } from './cases.search.repo.js';
+import { COUNT_CAP, SEARCH_COUNT_CAP, listCases } from './cases.search.repo.js';
 import { searchQuery } from './search.rules.js';
 import { loadActor } from '../../platform/auth.js';
 

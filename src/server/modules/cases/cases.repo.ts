@@ -38,15 +38,6 @@ export async function reserveDailyNumbers(db: Kysely<DB>, day: string, count: nu
   return row.last;
 }
 
-export function insertCase(db: Kysely<DB>, row: NewCase & { search_text: string }) {
-  const { search_text, ...values } = row;
-  return db
-    .insertInto('cases')
-    .values({ ...values, search_tokens: sql`to_tsvector('simple', ${search_text})` })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-}
-
 /** A new case with its first event and its attachments, as intake writes it. */
 export interface NewCaseWithEvent {
   row: NewCase & { id: string; search_text: string };
@@ -151,12 +142,6 @@ export async function closestBuildingByAddress(db: Kysely<DB>, address: string) 
      ORDER BY address <-> ${address}
      LIMIT 1`.execute(db);
   return rows[0] && rows[0].score >= 0.35 ? rows[0] : undefined;
-}
-
-/** Users holding any of `roles` on any of `orgIds`. */
-export function usersWithRoles(db: Kysely<DB>, orgIds: string[], roles: string[]) {
-  if (orgIds.length === 0 || roles.length === 0) return Promise.resolve([]);
-  return db.selectFrom('user_roles').select('user_id').distinct().where('org_id', 'in', orgIds).where('role', 'in', roles).execute();
 }
 
 export function recordSlaMiss(db: Kysely<DB>, miss: { case_id: string; org_id: string; clock: string; due_at: Date; recorded_at: Date }) {

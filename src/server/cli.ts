@@ -144,7 +144,7 @@ export function buildCli(): Command {
         reconcile({ db: d.db, clock: systemClock, log: cliLogger }, { source: 'cli', fix: opts.fix }),
       );
       console.log(`checked ${result.keysChecked} counters against ${result.cases} cases: ${result.driftCount} drifted${result.fixed ? ', rebuilt' : ''}`);
-      for (const d of result.drift.slice(0, 20)) console.log(`  ${d.orgId} bucket ${d.bucket} ${d.metric}${d.dim ? `/${d.dim}` : ''} slot ${d.slot}: counter ${d.actual}, cases ${d.expected}`);
+      for (const d of result.drift.slice(0, 20)) console.log(`  ${d.orgId} bucket ${d.bucket} ${d.metric}${d.dim ? `/${d.dim}` : ''}: counter ${d.actual}, cases ${d.expected}`);
       if (result.driftCount > 0 && !result.fixed) process.exitCode = 1;
     });
 

@@ -26,3 +26,20 @@ describe.skipIf(!fs.existsSync(path.join(WEB_ROOT, 'index.html')))('web bundles'
     expect(res.json().error.code).toBe('NOT_FOUND');
   });
 });
+
+describe('security headers', () => {
+  it.each(['/healthz', '/api/v1/nothing-here', '/docs/'])('%s carries the CSP and helmet headers', async (url) => {
+    const res = await t.app.inject({ method: 'GET', url });
+    const csp = String(res.headers['content-security-policy']).split(';').sort();
+    expect(csp).toEqual(
+      [
+        "default-src 'self'", "img-src 'self' data: blob:", "style-src 'self' 'unsafe-inline'", "script-src 'self'", "connect-src 'self'",
+        "base-uri 'self'", "font-src 'self' https: data:", "form-action 'self'", "frame-ancestors 'self'", "object-src 'none'",
+        "script-src-attr 'none'", 'upgrade-insecure-requests',
+      ].sort(),
+    );
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(res.headers['strict-transport-security']).toContain('max-age=');
+  });
+});

@@ -24,6 +24,7 @@ import { sql, type Kysely } from 'kysely';
  *   lock until commit. Each counter is spread over 4 slots chosen by the last
  *   byte of the case id (random for gen_random_uuid), and readers sum the
  *   slots. A case always maps to the same slot, so its +1 and later -1 meet.
+ *   (Superseded by 0010: the slot is now the writing connection's.)
  * - Buckets: 0 (all time) or the Shanghai calendar day (days since 1970-01-01) for the
  *   day-based metrics (received by created_at, accepted by accepted_at,
  *   resolved by resolved_at); the trend and "today" read day buckets.

@@ -10,7 +10,7 @@ import { escapeLike } from '../../platform/scope.js';
 import { dayStart, type CounterRow, type UnitInfo } from './dashboard.rules.js';
 
 /** The facts of each case row `c`, in SQL: the one definition shared with the triggers. */
-const caseFacts = sql`dashboard_case_facts(c.owner_path, c.id, c.created_at, c.accepted_at, c.resolved_at, c.status, c.risk_level, c.overdue, c.category, c.service_type)`;
+const caseFacts = sql`dashboard_case_facts(c.owner_path, c.created_at, c.accepted_at, c.resolved_at, c.status, c.risk_level, c.overdue, c.category, c.service_type)`;
 
 const OPEN_STATES = sql`('submitted','accepted','dispatched','in_progress','suspended')`;
 
@@ -113,7 +113,6 @@ export interface DriftRow {
   bucket: number;
   metric: string;
   dim: string;
-  slot: number;
   expected: number;
   actual: number;
 }
@@ -127,32 +126,33 @@ export interface DriftRow {
  */
 export async function driftAgainstCases(db: Kysely<DB>, limit: number): Promise<{ drift: DriftRow[]; driftCount: number; keysChecked: number; cases: number }> {
   const { rows } = await sql<{
-    org_id: string | null; bucket: number | null; metric: string | null; dim: string | null; slot: number | null;
+    org_id: string | null; bucket: number | null; metric: string | null; dim: string | null;
     expected: number | null; actual: number | null; drift_count: number; keys_checked: number; cases: number;
   }>`
     WITH expected AS (
-      SELECT f.org_id, f.bucket, f.metric, f.dim, f.slot, count(*)::bigint AS n
+      SELECT f.org_id, f.bucket, f.metric, f.dim, count(*)::bigint AS n
       FROM cases c, LATERAL ${caseFacts} f
-      GROUP BY 1, 2, 3, 4, 5
+      GROUP BY 1, 2, 3, 4
     ), actual AS (
-      SELECT org_id, bucket, metric, dim, slot, n FROM dashboard_counters WHERE n <> 0
+      SELECT org_id, bucket, metric, dim, sum(n)::bigint AS n FROM dashboard_counters
+      GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0
     ), compared AS (
-      SELECT org_id, bucket, metric, dim, slot, e.n AS expected, a.n AS actual
-      FROM expected e FULL JOIN actual a USING (org_id, bucket, metric, dim, slot)
+      SELECT org_id, bucket, metric, dim, e.n AS expected, a.n AS actual
+      FROM expected e FULL JOIN actual a USING (org_id, bucket, metric, dim)
     ), drifted AS (
       SELECT * FROM compared WHERE expected IS DISTINCT FROM actual
     ), stats AS (
       SELECT (SELECT count(*) FROM drifted)::bigint AS drift_count, (SELECT count(*) FROM compared)::bigint AS keys_checked,
         (SELECT count(*) FROM cases)::bigint AS cases
     )
-    SELECT d.org_id, d.bucket, d.metric, d.dim, d.slot, d.expected, d.actual, s.drift_count, s.keys_checked, s.cases
-    FROM stats s LEFT JOIN LATERAL (SELECT * FROM drifted ORDER BY org_id, bucket, metric, dim, slot LIMIT ${limit}) d ON true`.execute(db);
+    SELECT d.org_id, d.bucket, d.metric, d.dim, d.expected, d.actual, s.drift_count, s.keys_checked, s.cases
+    FROM stats s LEFT JOIN LATERAL (SELECT * FROM drifted ORDER BY org_id, bucket, metric, dim LIMIT ${limit}) d ON true`.execute(db);
   const first = rows[0];
   return {
     drift: rows
       .filter((r) => r.org_id !== null)
       .map((r) => ({
-        orgId: r.org_id!, bucket: Number(r.bucket), metric: r.metric!, dim: r.dim!, slot: Number(r.slot),
+        orgId: r.org_id!, bucket: Number(r.bucket), metric: r.metric!, dim: r.dim!,
         expected: Number(r.expected ?? 0), actual: Number(r.actual ?? 0),
       })),
     driftCount: Number(first?.drift_count ?? 0),
@@ -171,9 +171,9 @@ export async function rebuildCounters(trx: Kysely<DB>): Promise<void> {
   await sql`DELETE FROM dashboard_counters`.execute(trx);
   await sql`
     INSERT INTO dashboard_counters (org_id, bucket, metric, dim, slot, n)
-    SELECT f.org_id, f.bucket, f.metric, f.dim, f.slot, count(*)
+    SELECT f.org_id, f.bucket, f.metric, f.dim, 0, count(*)
     FROM cases c, LATERAL ${caseFacts} f
-    GROUP BY 1, 2, 3, 4, 5`.execute(trx);
+    GROUP BY 1, 2, 3, 4`.execute(trx);
 }
 
 export async function recordReconciliation(

@@ -2,7 +2,7 @@
  * Pure functions of the command centre: day buckets, and turning counter rows
  * (already summed over slots by the repo) into the summary the screens show.
  * The definitions of the metrics themselves live in SQL
- * (`dashboard_case_facts`, migration 0007) so triggers, bulk loads and the
+ * (`dashboard_case_facts`, migrations 0007 and 0010) so triggers, bulk loads and the
  * reconciliation share one definition; this file only rolls them up.
  */
 import { SHANGHAI_OFFSET_MS } from '../cases/deadlines.rules.js';

@@ -1,7 +1,8 @@
 /**
  * The claim-run-settle loops shared by the timer and outbox sweepers. With
  * `processNext` each row is processed in its own transaction (timers);
- * `processBatch` processes a batch of rows in one (the outbox). Each row is
+ * `processBatch` processes a batch of rows in one (the outbox), all at once
+ * when the job can (`runAll`), else row by row. Each row is
  * processed in a transaction that first locks it with
  * `FOR UPDATE SKIP LOCKED`, so several server processes can sweep the same
  * table and never process one row twice at the same time; the row's "done"
@@ -123,6 +124,16 @@ export interface BatchJobSpec<Row> {
   reclaim(trx: Transaction<DB>, row: Row): Promise<Row | undefined>;
   /** The work on one row; its effects roll back (to the row's savepoint) if it throws. */
   run(trx: Transaction<DB>, row: Row, afterCommit: AfterCommit): Promise<void>;
+  /**
+   * Optional: the same work as `run` on ALL claimed rows at once, all or
+   * nothing (one savepoint for the batch instead of one per row; not called
+   * for a batch of one). If it throws, its effects and callbacks are dropped
+   * and the rows are processed one by one with `run`, so it may throw for any
+   * row it cannot handle (the culprit then fails alone). A row's work may thus
+   * run twice in one attempt: effects other than through `trx` and
+   * `afterCommit` are not allowed.
+   */
+  runAll?(trx: Transaction<DB>, rows: Row[], afterCommit: AfterCommit): Promise<void>;
   /** Marks all these rows done in the transaction of their effects (one statement); throws if any was not. */
   succeed(trx: Transaction<DB>, rows: Row[]): Promise<void>;
   /** Records a failure (attempts, error, backoff). Must be a no-op if the row is already done. */
@@ -132,17 +143,61 @@ export interface BatchJobSpec<Row> {
 /**
  * PostgreSQL caches up to 64 subtransaction ids per backend; a transaction
  * with more writing subtransactions "overflows" and slows every snapshot in
- * the cluster. Each row of a batch is one savepoint, so batches stay below.
+ * the cluster. A batch uses at most one savepoint for `runAll` plus one per
+ * row, so batches stay below.
  */
 export const MAX_BATCH = 50;
+
+/**
+ * Rows claimed at once by a job with `runAll`, which costs a few statements
+ * per batch whatever its size. A batch larger than MAX_BATCH whose `runAll`
+ * throws cannot fall back to per-row savepoints (too many subtransactions):
+ * its transaction is abandoned instead and its rows are processed one by one
+ * in transactions of their own, like a batch that failed as a whole.
+ */
+export const MAX_WHOLE_BATCH = 500;
+
+/**
+ * `runAll` on the whole batch inside one savepoint. Returns its after-commit
+ * callbacks when it succeeded; undefined when it threw, after rolling its
+ * effects back to the savepoint (its callbacks are dropped).
+ */
+async function runWholeBatch<Row>(
+  ctx: AppContext,
+  trx: Transaction<DB>,
+  runAll: NonNullable<BatchJobSpec<Row>['runAll']>,
+  rows: Row[],
+): Promise<AfterCommitCallback[] | undefined> {
+  const callbacks: AfterCommitCallback[] = [];
+  // Never released on success, like the row savepoints (a round trip that frees
+  // nothing). After a rollback it stays defined and the row savepoints nest
+  // inside it: one subtransaction more, still within the budget of MAX_BATCH.
+  await sql`SAVEPOINT job_batch`.execute(trx);
+  try {
+    await runAll(trx, rows, (fn) => void callbacks.push(fn));
+  } catch (err) {
+    await sql`ROLLBACK TO SAVEPOINT job_batch`.execute(trx);
+    // Not yet anyone's failure: the one-by-one pass finds the culprit and records it.
+    ctx.log.warn({ err, rows: rows.length }, 'background batch work failed; processing its rows one by one');
+    return undefined;
+  }
+  return callbacks;
+}
 
 /**
  * Claims up to `limit` rows (at most MAX_BATCH) in ONE transaction and
  * processes them in claim order; returns how many were claimed (0: nothing
  * was runnable). Same guarantees as `processNext`, fewer round trips:
  *
- * - each row's work runs inside its own savepoint, so a failing row rolls back
- *   only its own effects and its failure is recorded while its lock is held;
+ * - with `runAll` and more than one row, the work on all rows runs first in
+ *   ONE savepoint (a few statements for the whole batch instead of a few per
+ *   row); if it succeeds, every row is done. If it throws, its effects are
+ *   rolled back to that savepoint and the rows are processed one by one as
+ *   below, in the same transaction, so a poisoned row fails alone and the
+ *   others still commit;
+ * - without `runAll` (or after it threw), each row's work runs inside its own
+ *   savepoint, so a failing row rolls back only its own effects and its
+ *   failure is recorded while its lock is held;
  * - the rows that succeeded are marked done in one statement, committing with
  *   their effects (exactly once, even with several sweepers: rows are locked
  *   `SKIP LOCKED` and the mark only applies to rows not yet done);
@@ -161,7 +216,17 @@ export async function processBatch<Row>(ctx: AppContext, job: BatchJobSpec<Row>,
   let pending: AfterCommitCallback[] = [];
   try {
     const count = await inTransaction(ctx, async (trx) => {
-      claimed = await job.claim(trx, Math.max(1, Math.min(limit, MAX_BATCH)));
+      claimed = await job.claim(trx, Math.max(1, Math.min(limit, job.runAll ? MAX_WHOLE_BATCH : MAX_BATCH)));
+      if (claimed.length === 0) return 0;
+      // A batch of one gains nothing from runAll, and a lone failing row (typically a
+      // retry) would run twice per attempt.
+      const batchCallbacks = job.runAll && claimed.length > 1 ? await runWholeBatch(ctx, trx, job.runAll, claimed) : undefined;
+      if (batchCallbacks) {
+        await job.succeed(trx, claimed);
+        pending = batchCallbacks;
+        return claimed.length;
+      }
+      if (claimed.length > MAX_BATCH) throw new Error(`batch work on ${claimed.length} rows failed`);
       const done: Row[] = [];
       const callbacks: AfterCommitCallback[] = [];
       for (const [i, row] of claimed.entries()) {

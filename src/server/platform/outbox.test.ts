@@ -1,9 +1,19 @@
-import { sql } from 'kysely';
+import { sql, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../testing/test-app.js';
 import type { AppContext } from './context.js';
 import { PermanentJobError, retryDelayMs } from './jobs.js';
-import { createOutboxSweeper, enqueue, externalDeliverer, OUTBOX_RETRY, type Deliverer } from './outbox.js';
+import {
+  batchDeliverer,
+  createOutboxSweeper,
+  enqueue,
+  externalDeliverer,
+  insertOutboxQuery,
+  outboxMessage,
+  OUTBOX_RETRY,
+  type Deliverer,
+  type OutboxRow,
+} from './outbox.js';
 import { inTransaction } from './tx.js';
 
 let t: TestApp;
@@ -25,6 +35,39 @@ function recorder(): { deliver: Deliverer; seen: number[] } {
   const seen: number[] = [];
   return { seen, deliver: async (_trx, _ctx, row) => void seen.push(row.id) };
 }
+
+/** Counts the statements run through the database handle it is attached to. */
+class QueryCounter implements KyselyPlugin {
+  count = 0;
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    this.count++;
+    return args.node;
+  }
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return args.result;
+  }
+}
+
+/**
+ * A batch deliverer that writes one `test.effect` row per delivered row in ONE
+ * statement and pushes after commit; it throws for a payload with `bad: true`.
+ * Records the ids of each call (batch or single) and of each push.
+ */
+function batchRecorder(): { deliver: Deliverer; calls: number[][]; pushed: number[] } {
+  const calls: number[][] = [];
+  const pushed: number[] = [];
+  const deliver = batchDeliverer(async (trx, c, rows, afterCommit) => {
+    calls.push(rows.map((r) => r.id));
+    await insertOutboxQuery(trx, rows.map((r) => outboxMessage('test.effect', { from: r.id }, c.clock.now()))).execute();
+    afterCommit(() => void pushed.push(...rows.map((r) => r.id)));
+    const bad = rows.find((r) => (r.payload as { bad?: boolean }).bad === true);
+    if (bad) throw new Error(`row ${bad.id} is broken`);
+  });
+  return { deliver, calls, pushed };
+}
+
+const effectsOf = async () => (await rowsOf('test.effect')).map((r) => (r.payload as { from: number }).from).sort((p, q) => p - q);
+const settle = (rows: OutboxRow[]) => rows.map((r) => [r.id, r.delivered_at !== null, r.attempts]);
 
 describe('outbox', () => {
   it('never delivers a row enqueued in a transaction that rolled back', async () => {
@@ -218,5 +261,105 @@ describe('outbox', () => {
     expect(rows.every((r) => (r.delivered_at === null) === (r.attempts === 1))).toBe(true);
     const effects = (await rowsOf('test.effect2')).map((r) => (r.payload as { from: number }).from).sort((p, q) => p - q);
     expect(effects).toEqual(rows.filter((r) => r.delivered_at !== null).map((r) => r.id));
+  });
+  it('delivers a batch all at once: a batch deliverer gets its rows in claim order in one call, others row by row', async () => {
+    const many: number[] = [];
+    const one: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      if (i % 3 === 2) one.push(await enqueue(ctx.db, 'test.one', { i }, ctx.clock.now()));
+      else many.push(await enqueue(ctx.db, 'test.many', { i }, ctx.clock.now()));
+    }
+    const batch = batchRecorder();
+    const single = recorder();
+    const counter = new QueryCounter();
+    const sweep = createOutboxSweeper({ 'test.many': batch.deliver, 'test.one': single.deliver, 'test.effect': async () => undefined });
+    expect(await sweep({ ...ctx, db: ctx.db.withPlugin(counter) })).toBe(12);
+    // Claim, savepoint, the batch deliverer's one INSERT, one mark for all: no statement per row.
+    expect(counter.count).toBe(4);
+    expect(batch.calls).toEqual([many]);
+    expect(single.seen).toEqual(one);
+    expect(batch.pushed).toEqual(many);
+    expect(await effectsOf()).toEqual(many);
+    expect(settle(await rowsOf('test.many'))).toEqual(many.map((id) => [id, true, 0]));
+    expect(settle(await rowsOf('test.one'))).toEqual(one.map((id) => [id, true, 0]));
+  });
+
+  it('when anything in a batch throws, rolls the batch back and delivers row by row: only the culprits fail, effects and pushes happen once', async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 6; i++) ids.push(await enqueue(ctx.db, 'test.many', { i, bad: i === 3 }, ctx.clock.now()));
+    const stray = await enqueue(ctx.db, 'test.nobody', {}, ctx.clock.now());
+    const single = recorder();
+    const lone = await enqueue(ctx.db, 'test.one', {}, ctx.clock.now());
+    const batch = batchRecorder();
+    const sweep = createOutboxSweeper({ 'test.many': batch.deliver, 'test.one': single.deliver, 'test.effect': async () => undefined });
+    expect(await sweep(ctx)).toBe(8);
+
+    const good = ids.filter((_, i) => i !== 3);
+    // The unknown topic stops the batch before any work; then every row alone.
+    expect(batch.calls).toEqual(ids.map((id) => [id]));
+    expect(single.seen).toEqual([lone]);
+    expect(settle(await rowsOf('test.many'))).toEqual(ids.map((id, i) => [id, i !== 3, i === 3 ? 1 : 0]));
+    expect((await rowsOf('test.many'))[3].last_error).toContain(`row ${ids[3]} is broken`);
+    const [unknown] = await rowsOf('test.nobody');
+    expect([unknown.id, unknown.delivered_at, unknown.attempts]).toEqual([stray, null, 1]);
+    expect(unknown.last_error).toContain('no deliverer registered for outbox topic "test.nobody"');
+    expect(await effectsOf()).toEqual(good);
+    expect([...batch.pushed].sort((p, q) => p - q)).toEqual(good);
+
+    // Without the unknown topic, the batch form runs first on all rows and is rolled back.
+    await ctx.db.deleteFrom('outbox').execute();
+    const again: number[] = [];
+    for (let i = 0; i < 4; i++) again.push(await enqueue(ctx.db, 'test.many', { i, bad: i === 1 }, ctx.clock.now()));
+    const second = batchRecorder();
+    expect(await createOutboxSweeper({ 'test.many': second.deliver, 'test.effect': async () => undefined })(ctx)).toBe(4);
+    expect(second.calls).toEqual([again, ...again.map((id) => [id])]);
+    expect(settle(await rowsOf('test.many'))).toEqual(again.map((id, i) => [id, i !== 1, i === 1 ? 1 : 0]));
+    expect(await effectsOf()).toEqual(again.filter((_, i) => i !== 1));
+    expect([...second.pushed].sort((p, q) => p - q)).toEqual(again.filter((_, i) => i !== 1));
+  });
+
+  it('claims batches larger than the savepoint budget for a batch deliverer; if one throws, every row goes alone in its own transaction', async () => {
+    const ids: number[] = [];
+    await inTransaction(ctx, async (trx) => {
+      for (let i = 0; i < 120; i++) ids.push(await enqueue(trx, 'test.many', { i }, ctx.clock.now()));
+    });
+    const clean = batchRecorder();
+    expect(await createOutboxSweeper({ 'test.many': clean.deliver, 'test.effect': async () => undefined })(ctx)).toBe(120);
+    expect(clean.calls).toEqual([ids]);
+    expect(await effectsOf()).toEqual(ids);
+
+    await ctx.db.deleteFrom('outbox').execute();
+    const again: number[] = [];
+    await inTransaction(ctx, async (trx) => {
+      for (let i = 0; i < 120; i++) again.push(await enqueue(trx, 'test.many', { i, bad: i === 70 }, ctx.clock.now()));
+    });
+    const broken = batchRecorder();
+    expect(await createOutboxSweeper({ 'test.many': broken.deliver, 'test.effect': async () => undefined })(ctx)).toBe(120);
+    expect(broken.calls).toEqual([again, ...again.map((id) => [id])]);
+    expect(settle(await rowsOf('test.many'))).toEqual(again.map((id, i) => [id, i !== 70, i === 70 ? 1 : 0]));
+    const good = again.filter((_, i) => i !== 70);
+    expect(await effectsOf()).toEqual(good);
+    expect([...broken.pushed].sort((p, q) => p - q)).toEqual(good);
+  });
+
+  it('has exactly-once database effects with two sweepers racing over a batch deliverer', async () => {
+    const ids: number[] = [];
+    await inTransaction(ctx, async (trx) => {
+      for (let i = 0; i < 150; i++) ids.push(await enqueue(trx, 'test.race3', { i, bad: i % 11 === 4 }, ctx.clock.now()));
+    });
+    const a = batchRecorder();
+    const b = batchRecorder();
+    const sweepA = createOutboxSweeper({ 'test.race3': a.deliver, 'test.effect': async () => undefined }, 100, OUTBOX_RETRY, 20);
+    const sweepB = createOutboxSweeper({ 'test.race3': b.deliver, 'test.effect': async () => undefined }, 100, OUTBOX_RETRY, 20);
+    for (let round = 0; round < 20; round++) {
+      const [x, y] = await Promise.all([sweepA(ctx), sweepB(ctx)]);
+      if (x + y === 0) break;
+    }
+    const rows = await rowsOf('test.race3');
+    const good = ids.filter((_, i) => i % 11 !== 4);
+    expect(rows.filter((r) => r.delivered_at !== null).map((r) => r.id)).toEqual(good);
+    expect(rows.every((r) => (r.delivered_at === null) === (r.attempts === 1))).toBe(true);
+    expect(await effectsOf()).toEqual(good);
+    expect([...a.pushed, ...b.pushed].sort((p, q) => p - q)).toEqual(good);
   });
 });

@@ -10,7 +10,7 @@ import { sql, type Kysely, type Selectable, type SqlBool, type Transaction } fro
 import type { DB } from '../db/schema.js';
 import type { OutboxTable } from '../modules/cases/cases.tables.js';
 import type { AppContext } from './context.js';
-import { afterFailure, errorText, MAX_BATCH, processBatch, processNext, type RetryPolicy } from './jobs.js';
+import { afterFailure, errorText, MAX_WHOLE_BATCH, processBatch, processNext, type RetryPolicy } from './jobs.js';
 import type { Sweeper } from './scheduler.js';
 import type { AfterCommit } from './tx.js';
 import './platform-jobs.tables.js';
@@ -25,11 +25,39 @@ export type OutboxRow = Selectable<OutboxTable>;
  * Rows are delivered in batches, one transaction per batch: after-commit
  * callbacks of a batch start in order but run concurrently (see
  * `processBatch`), so register one callback per dependent sequence of pushes.
+ *
+ * The sweeper first delivers a whole batch at once (inside one savepoint) and,
+ * if anything in it throws, rolls that back and delivers its rows one by one
+ * (see `processBatch`). A row may thus be delivered twice within one attempt,
+ * the first time rolled back: a database-only deliverer must have no effect
+ * other than through `trx` and `afterCommit`.
  */
 export interface Deliverer {
   (trx: Transaction<DB>, ctx: AppContext, row: OutboxRow, afterCommit: AfterCommit): Promise<void>;
   /** Set by `externalDeliverer`: this topic calls the outside world and is delivered one row per transaction. */
   readonly external?: boolean;
+  /**
+   * Set by `batchDeliverer`: delivers several rows of this topic at once (in
+   * claim order), all or nothing: throwing for one row sends every row of the
+   * batch to the one-by-one path, where only that row fails. Ignored for
+   * external deliverers.
+   */
+  readonly many?: ManyDeliverer;
+}
+
+/** The batch form of a deliverer: the same contract as `Deliverer`, for several rows of one topic. */
+export type ManyDeliverer = (trx: Transaction<DB>, ctx: AppContext, rows: OutboxRow[], afterCommit: AfterCommit) => Promise<void>;
+
+/**
+ * A database-only deliverer that can deliver a set of rows at once (e.g. one
+ * query for all recipients and one INSERT instead of a few statements per
+ * row). Its single-row form is the batch form applied to one row, so the two
+ * cannot drift apart.
+ */
+export function batchDeliverer(many: ManyDeliverer): Deliverer {
+  return Object.assign((trx: Transaction<DB>, ctx: AppContext, row: OutboxRow, afterCommit: AfterCommit) => many(trx, ctx, [row], afterCommit), {
+    many,
+  });
 }
 
 /**
@@ -90,10 +118,15 @@ function ready(now: Date) {
  * delivered nor dead), at most `batchSize` per call, oldest first.
  *
  * Database-only topics are claimed `claimBatch` rows at a time with
- * `FOR UPDATE SKIP LOCKED` in ONE transaction: each row is delivered in its
- * own savepoint, the delivered rows are marked in one statement and the batch
- * commits once (`processBatch`), instead of a transaction and five round trips
- * per row. Topics of an `externalDeliverer` are claimed one row per
+ * `FOR UPDATE SKIP LOCKED` in ONE transaction: the rows are delivered all at
+ * once, grouped by topic (a `batchDeliverer` takes its topic's rows in one
+ * call, others take them one by one), inside one savepoint; the rows are
+ * marked delivered in one statement and the batch commits once
+ * (`processBatch`). If anything in the batch throws (a failing row, a topic
+ * with no deliverer), that is rolled back and each row is delivered in its
+ * own savepoint instead (in its own transaction when the batch is larger than
+ * MAX_BATCH), so only the failing rows fail. Topics of an
+ * `externalDeliverer` are claimed one row per
  * transaction (`processNext`), interleaved with the batches so neither kind
  * starves the other. A failure (or a topic with no deliverer) counts an
  * attempt, keeps the error and backs off; after `maxAttempts` the row is kept
@@ -101,17 +134,36 @@ function ready(now: Date) {
  */
 export function createOutboxSweeper(
   deliverers: Deliverers,
-  batchSize = 100,
+  batchSize = 1000,
   policy: RetryPolicy = OUTBOX_RETRY,
-  claimBatch = MAX_BATCH,
+  claimBatch = MAX_WHOLE_BATCH,
 ): Sweeper {
   return async (ctx) => {
     const now = ctx.clock.now();
     const external = Object.keys(deliverers).filter((topic) => deliverers[topic].external === true);
+    const delivererOf = (topic: string): Deliverer => {
+      const deliverer = Object.hasOwn(deliverers, topic) ? deliverers[topic] : undefined;
+      if (!deliverer) throw new Error(`no deliverer registered for outbox topic "${topic}"`);
+      return deliverer;
+    };
     const deliver = async (trx: Transaction<DB>, row: OutboxRow, afterCommit: AfterCommit) => {
-      const deliverer = Object.hasOwn(deliverers, row.topic) ? deliverers[row.topic] : undefined;
-      if (!deliverer) throw new Error(`no deliverer registered for outbox topic "${row.topic}"`);
-      await deliverer(trx, ctx, row, afterCommit);
+      await delivererOf(row.topic)(trx, ctx, row, afterCommit);
+    };
+    // The whole batch at once, by topic, claim order kept within a topic (so, e.g.,
+    // notifications are numbered in the order of their messages).
+    const deliverAll = async (trx: Transaction<DB>, rows: OutboxRow[], afterCommit: AfterCommit) => {
+      const byTopic = new Map<string, OutboxRow[]>();
+      for (const row of rows) {
+        const group = byTopic.get(row.topic);
+        if (group) group.push(row);
+        else byTopic.set(row.topic, [row]);
+      }
+      // An unknown topic sends the batch to the one-by-one path before any work is done.
+      const groups = [...byTopic].map(([topic, group]) => ({ deliverer: delivererOf(topic), group }));
+      for (const { deliverer, group } of groups) {
+        if (deliverer.many) await deliverer.many(trx, ctx, group, afterCommit);
+        else for (const row of group) await deliverer(trx, ctx, row, afterCommit);
+      }
     };
     const markDelivered = async (trx: Transaction<DB>, rows: OutboxRow[]) => {
       const result = await trx
@@ -130,7 +182,7 @@ export function createOutboxSweeper(
     let externalDone = external.length === 0;
     while (handled < batchSize && !(batchesDone && externalDone)) {
       if (!batchesDone) {
-        const limit = Math.min(claimBatch, MAX_BATCH, batchSize - handled);
+        const limit = Math.min(claimBatch, batchSize - handled);
         const claimed = await processBatch<OutboxRow>(
           ctx,
           {
@@ -142,6 +194,7 @@ export function createOutboxSweeper(
             reclaim: (trx, row) =>
               trx.selectFrom('outbox').selectAll().where('id', '=', row.id).where(ready(now)).forUpdate().skipLocked().executeTakeFirst(),
             run: deliver,
+            runAll: deliverAll,
             succeed: markDelivered,
             fail,
           },

@@ -62,22 +62,37 @@ export async function scheduleTimer(trx: Kysely<DB>, input: ScheduleTimerInput):
   return row !== undefined;
 }
 
+/** A timer row as inserted: `ScheduleTimerInput` in column form. */
+export interface NewTimerRow {
+  kind: string;
+  subject_id: string;
+  due_at: Date;
+  payload: string;
+  created_at: Date;
+}
+
 /**
- * The INSERT that `scheduleTimers` runs, unexecuted, so a caller can embed it
- * in a larger statement (intake writes a case and all its rows in one). Same
- * rules per timer as `scheduleTimer`; of inputs repeating a (kind, subjectId,
- * dueAt) the first wins, as it would if they were scheduled one after the
- * other. Null when there is nothing to insert.
+ * The rows for `inputs`: of inputs repeating a (kind, subjectId, dueAt) the
+ * first wins, as it would if they were scheduled one after the other.
  */
-export function insertTimersQuery(trx: Kysely<DB>, inputs: readonly ScheduleTimerInput[]) {
+export function newTimerRows(inputs: readonly ScheduleTimerInput[]): NewTimerRow[] {
   const seen = new Set<string>();
-  const rows = [];
+  const rows: NewTimerRow[] = [];
   for (const input of inputs) {
     const key = `${input.kind}\u0000${input.subjectId}\u0000${input.dueAt.getTime()}`;
     if (seen.has(key)) continue;
     seen.add(key);
     rows.push({ kind: input.kind, subject_id: input.subjectId, due_at: input.dueAt, payload: JSON.stringify(input.payload ?? {}), created_at: input.now });
   }
+  return rows;
+}
+
+/**
+ * The INSERT that `scheduleTimers` runs: same rules per timer as
+ * `scheduleTimer`. Null when there is nothing to insert.
+ */
+function insertTimersQuery(trx: Kysely<DB>, inputs: readonly ScheduleTimerInput[]) {
+  const rows = newTimerRows(inputs);
   if (rows.length === 0) return null;
   return trx
     .insertInto('timers')

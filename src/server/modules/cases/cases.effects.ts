@@ -3,7 +3,7 @@
  * transaction: the timeline event, the deadline timers, the outbox rows for
  * notifications; and the realtime push, which only goes out after commit.
  */
-import type { Insertable, Kysely, Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { AppContext } from '../../platform/context.js';
 import { insertOutboxQuery, outboxMessage } from '../../platform/outbox.js';
@@ -14,7 +14,6 @@ import { readSetting, workCalendar } from '../config/config.service.js';
 import { targetsFor, warningAt, type WorkCalendar } from './deadlines.rules.js';
 import * as repo from './cases.repo.js';
 import { clockKinds, runningClocks, type ClockFacts, type SlaClockName } from './cases.rules.js';
-import type { CaseEventsTable } from './cases.tables.js';
 
 export const TIMER_WARN = 'case.warn';
 export const TIMER_BREACH = 'case.breach';
@@ -40,7 +39,7 @@ export interface EventInput {
 }
 
 /** The timeline row of an event, as `recordEvent` writes it. */
-export function eventRow(e: EventInput): Insertable<CaseEventsTable> {
+export function eventRow(e: EventInput): repo.NewEventRow {
   return {
     case_id: e.caseId,
     at: e.at,

@@ -2,7 +2,7 @@
  * All SQL of the cases module. No decisions here: the service decides, the
  * repository reads and writes.
  */
-import { sql, type Insertable, type Kysely, type OperationNodeSource, type Selectable, type Updateable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { CaseEventsTable, CasesTable, CategoriesTable } from './cases.tables.js';
 
@@ -38,32 +38,166 @@ export async function reserveDailyNumbers(db: Kysely<DB>, day: string, count: nu
   return row.last;
 }
 
+/** The columns intake sets on a new case; every other column takes its default. */
+export interface IntakeCaseValues {
+  id: string;
+  tracking_no: string;
+  access_code_hash: string;
+  idempotency_key: string | null;
+  channel: string;
+  service_type: string;
+  category: string;
+  title: string;
+  description: string;
+  address: string | null;
+  lat: number | null;
+  lng: number | null;
+  building_code: string | null;
+  community_id: string | null;
+  grid_id: string | null;
+  location_source: string;
+  reporter_name: string | null;
+  reporter_phone: string | null;
+  reporter_id_no: string | null;
+  anonymous: boolean;
+  people_involved: number;
+  amount_involved: number;
+  urgency: string;
+  flags: string[];
+  risk_level: string;
+  /** JSON text. */
+  risk_reasons: string;
+  status: string;
+  owner_org_id: string;
+  owner_path: string;
+  first_org_id: string;
+  first_path: string;
+  respond_by: Date | null;
+  accept_by: Date | null;
+  resolve_by: Date | null;
+  /** JSON text. */
+  extra: string;
+  created_by: string | null;
+  created_at: Date;
+  updated_at: Date;
+  /** Pre-segmented words, stored as `to_tsvector('simple', search_text)`. */
+  search_text: string;
+}
+
+/** A timeline event as `eventRow` builds it (JSON columns as text). */
+export interface NewEventRow {
+  case_id: string;
+  at: Date;
+  actor_kind: 'staff' | 'resident' | 'system';
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  from_status: string | null;
+  to_status: string | null;
+  org_id: string | null;
+  note: string | null;
+  /** JSON text. */
+  data: string;
+  /** JSON text. */
+  attachments: string;
+}
+
 /** A new case with its first event and its attachments, as intake writes it. */
 export interface NewCaseWithEvent {
-  row: NewCase & { id: string; search_text: string };
-  event: Insertable<CaseEventsTable>;
+  row: IntakeCaseValues;
+  event: NewEventRow;
   attachmentIds: string[];
 }
 
+/** Side rows written with new cases. */
+export interface IntakeSideRows {
+  timers: readonly { kind: string; subject_id: string; due_at: Date; payload: string; created_at: Date }[];
+  messages: readonly { topic: string; payload: string; created_at: Date; available_at: Date }[];
+}
+
 /**
- * Writes new cases, their first timeline events, the given side rows (timers,
- * outbox messages: unexecuted INSERTs) and their attachment links in ONE
- * statement: one round trip and one commit for the lot, all or nothing, and
- * the shared rows the case insert touches (dashboard counters, by trigger)
- * are locked only for that statement and updated once per statement.
+ * `unnest($1::t1[], $2::t2[], …) AS alias(c1, c2, …)`: a set of rows passed as
+ * one array per column. The statement text depends only on the columns, never
+ * on the number of rows, so a batch of 50 costs PostgreSQL as little to parse
+ * and plan as a batch of 1, and the client sends a few dozen parameters
+ * instead of thousands.
  */
-export async function insertCasesWithEffects(db: Kysely<DB>, cases: readonly NewCaseWithEvent[], sideRows: OperationNodeSource[]): Promise<CaseRow[]> {
+function unnestRows<Row>(rows: readonly Row[], alias: string, columns: readonly (readonly [keyof Row & string, string])[]) {
+  const arrays = columns.map(([name, type]) => sql`${rows.map((r) => r[name])}::${sql.raw(type)}[]`);
+  return sql`unnest(${sql.join(arrays)}) AS ${sql.raw(alias)}(${sql.raw(columns.map(([name]) => name).join(', '))})`;
+}
+
+/** Intake's case columns and their types; the JSON ones travel as text (see `IntakeCaseValues`). */
+const CASE_COLUMNS = [
+  ['id', 'uuid'], ['tracking_no', 'text'], ['access_code_hash', 'text'], ['idempotency_key', 'text'], ['channel', 'text'],
+  ['service_type', 'text'], ['category', 'text'], ['title', 'text'], ['description', 'text'], ['address', 'text'],
+  ['lat', 'float8'], ['lng', 'float8'], ['building_code', 'text'], ['community_id', 'uuid'], ['grid_id', 'uuid'],
+  ['location_source', 'text'], ['reporter_name', 'text'], ['reporter_phone', 'text'], ['reporter_id_no', 'text'],
+  ['anonymous', 'bool'], ['people_involved', 'int4'], ['amount_involved', 'numeric'], ['urgency', 'text'],
+  ['risk_level', 'text'], ['risk_reasons', 'text'], ['status', 'text'], ['owner_org_id', 'uuid'], ['owner_path', 'text'],
+  ['first_org_id', 'uuid'], ['first_path', 'text'], ['respond_by', 'timestamptz'], ['accept_by', 'timestamptz'],
+  ['resolve_by', 'timestamptz'], ['extra', 'text'], ['created_by', 'uuid'], ['created_at', 'timestamptz'],
+  ['updated_at', 'timestamptz'], ['search_text', 'text'],
+] as const satisfies readonly (readonly [keyof IntakeCaseValues, string])[];
+
+const EVENT_COLUMNS = [
+  ['case_id', 'uuid'], ['at', 'timestamptz'], ['actor_kind', 'text'], ['actor_id', 'uuid'], ['actor_name', 'text'],
+  ['action', 'text'], ['from_status', 'text'], ['to_status', 'text'], ['org_id', 'uuid'], ['note', 'text'],
+  ['data', 'text'], ['attachments', 'text'],
+] as const satisfies readonly (readonly [keyof NewEventRow, string])[];
+
+/**
+ * Writes new cases, their first timeline events, their timers and outbox
+ * messages and their attachment links in ONE statement: one round trip and
+ * one commit for the lot, all or nothing, and the shared rows the case insert
+ * touches (dashboard counters, by trigger) are locked only for that statement
+ * and updated once per statement. A brand-new case has no timers to cancel,
+ * so its timers are plainly inserted (unlike `scheduleTimers`). Returns the
+ * stored cases.
+ */
+export async function insertCasesWithEffects(db: Kysely<DB>, cases: readonly NewCaseWithEvent[], side: IntakeSideRows): Promise<CaseRow[]> {
+  // flags is an array per case, which an array of arrays cannot carry through unnest: it travels as JSON text.
+  const caseRows = cases.map((c) => ({ ...c.row, flags: JSON.stringify(c.row.flags) }));
+  const links = cases.flatMap((c) => c.attachmentIds.map((id) => ({ id, case_id: c.row.id })));
   const parts = [
-    ...sideRows.map((query, i) => sql`${sql.raw(`w${i}`)} AS (${query})`),
-    sql`c AS (${db
-      .insertInto('cases')
-      .values(cases.map(({ row: { search_text, ...values } }) => ({ ...values, search_tokens: sql`to_tsvector('simple', ${search_text})` })))
-      .returningAll()})`,
+    sql`c AS (
+      INSERT INTO cases (${sql.raw(CASE_COLUMNS.filter(([n]) => n !== 'search_text').map(([n]) => n).join(', '))}, flags, search_tokens)
+      SELECT ${sql.raw(
+        CASE_COLUMNS.filter(([n]) => n !== 'search_text')
+          .map(([n]) => (n === 'risk_reasons' || n === 'extra' ? `x.${n}::jsonb` : `x.${n}`))
+          .join(', '),
+      )}, ARRAY(SELECT jsonb_array_elements_text(x.flags::jsonb)), to_tsvector('simple', x.search_text)
+      FROM ${unnestRows(caseRows, 'x', [...CASE_COLUMNS, ['flags', 'text']])}
+      RETURNING *)`,
     // Events reference their case: foreign keys are checked at the end of the statement.
-    sql`e AS (${db.insertInto('case_events').values(cases.map((c) => c.event))})`,
-    ...cases
-      .filter((c) => c.attachmentIds.length)
-      .map((c, i) => sql`${sql.raw(`a${i}`)} AS (${db.updateTable('attachments').set({ case_id: c.row.id }).where('id', 'in', c.attachmentIds)})`),
+    sql`e AS (
+      INSERT INTO case_events (${sql.raw(EVENT_COLUMNS.map(([n]) => n).join(', '))})
+      SELECT ${sql.raw(EVENT_COLUMNS.map(([n]) => (n === 'data' || n === 'attachments' ? `x.${n}::jsonb` : `x.${n}`)).join(', '))}
+      FROM ${unnestRows(cases.map((c) => c.event), 'x', EVENT_COLUMNS)})`,
+    ...(side.timers.length
+      ? [
+          sql`t AS (
+            INSERT INTO timers (kind, subject_id, due_at, payload, created_at)
+            SELECT x.kind, x.subject_id, x.due_at, x.payload::jsonb, x.created_at
+            FROM ${unnestRows(side.timers, 'x', [['kind', 'text'], ['subject_id', 'uuid'], ['due_at', 'timestamptz'], ['payload', 'text'], ['created_at', 'timestamptz']])})`,
+        ]
+      : []),
+    ...(side.messages.length
+      ? [
+          sql`o AS (
+            INSERT INTO outbox (topic, payload, created_at, available_at)
+            SELECT x.topic, x.payload::jsonb, x.created_at, x.available_at
+            FROM ${unnestRows(side.messages, 'x', [['topic', 'text'], ['payload', 'text'], ['created_at', 'timestamptz'], ['available_at', 'timestamptz']])})`,
+        ]
+      : []),
+    ...(links.length
+      ? [
+          sql`a AS (
+            UPDATE attachments SET case_id = x.case_id
+            FROM ${unnestRows(links, 'x', [['id', 'uuid'], ['case_id', 'uuid']])}
+            WHERE attachments.id = x.id)`,
+        ]
+      : []),
   ];
   const { rows } = await sql<CaseRow>`WITH ${sql.join(parts)} SELECT * FROM c`.execute(db);
   return rows;

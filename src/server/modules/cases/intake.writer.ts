@@ -16,8 +16,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import { insertOutboxQuery, type outboxMessage } from '../../platform/outbox.js';
-import { insertTimersQuery, type ScheduleTimerInput } from '../../platform/timers.js';
+import type { outboxMessage } from '../../platform/outbox.js';
+import { newTimerRows, type ScheduleTimerInput } from '../../platform/timers.js';
 import * as repo from './cases.repo.js';
 
 /** Cases per statement at most (PostgreSQL allows 65,535 parameters; a case needs about 90). */
@@ -103,10 +103,7 @@ function settle(batch: Waiting[], rows: repo.CaseRow[]): void {
 }
 
 function writeCases(db: Kysely<DB>, items: CaseToWrite[]): Promise<repo.CaseRow[]> {
-  // A brand-new case has no timers to cancel: its clocks' timers are simply inserted.
-  const timers = insertTimersQuery(db, items.flatMap((i) => i.timers));
-  const messages = items.flatMap((i) => i.messages);
-  return repo.insertCasesWithEffects(db, items, [...(timers ? [timers] : []), ...(messages.length ? [insertOutboxQuery(db, messages)] : [])]);
+  return repo.insertCasesWithEffects(db, items, { timers: newTimerRows(items.flatMap((i) => i.timers)), messages: items.flatMap((i) => i.messages) });
 }
 
 const writers = new WeakMap<Kysely<DB>, IntakeWriter>();

@@ -9,7 +9,8 @@ import { Value } from 'typebox/value';
 import type { DB } from '../../db/schema.js';
 import type { AppContext } from '../../platform/context.js';
 import { PermanentJobError } from '../../platform/jobs.js';
-import { enqueue, externalDeliverer, type Deliverer, type Deliverers } from '../../platform/outbox.js';
+import type { RealtimeEvent } from '../../platform/realtime.js';
+import { batchDeliverer, enqueue, externalDeliverer, type Deliverer, type Deliverers } from '../../platform/outbox.js';
 import * as repo from './notifications.repo.js';
 import { NotifyPayload, SmsPayload, WebhookPayload } from './notifications.schemas.js';
 import { maskPhone, smsGateway } from './sms.js';
@@ -64,47 +65,55 @@ function split(text: string | { 'zh-CN': string; en: string } | undefined): { zh
 
 /**
  * `notify`: resolves the recipients and inserts their notifications in the
- * delivery transaction, so they commit with the row's "delivered" mark; the
+ * delivery transaction, so they commit with the rows' "delivered" mark; the
  * (user_id, source_id) key makes a redelivery a no-op. Each recipient gets a
  * `notification` realtime event after commit (their inbox badge).
+ *
+ * A batch of rows costs two statements whatever its size: one query resolves
+ * the recipients of every row (rows mostly share a handful of specs) and one
+ * INSERT writes every notification. A row whose payload is invalid throws
+ * (PermanentJobError), so the sweeper falls back to one row at a time and
+ * only that row fails. The single-row deliverer is this applied to one row.
  */
-export const deliverNotify: Deliverer = async (trx, ctx, row, afterCommit) => {
-  const p = parsed(NotifyPayload, TOPIC_NOTIFY, row.payload);
-  const userIds = await repo.resolveRecipients(trx, p.recipients);
-  if (userIds.length === 0) {
-    ctx.log.warn({ outboxId: row.id, kind: p.kind, recipients: p.recipients }, 'notification has no recipients');
-    return;
+export const deliverNotify: Deliverer = batchDeliverer(async (trx, ctx, rows, afterCommit) => {
+  const messages = rows.map((row) => ({ row, p: parsed(NotifyPayload, TOPIC_NOTIFY, row.payload) }));
+  const recipients = await repo.resolveRecipientsMany(trx, messages.map((m) => m.p.recipients));
+  const toInsert = [];
+  for (const [i, { row, p }] of messages.entries()) {
+    if (recipients[i].length === 0) {
+      ctx.log.warn({ outboxId: row.id, kind: p.kind, recipients: p.recipients }, 'notification has no recipients');
+      continue;
+    }
+    const title = split(p.title);
+    const body = split(p.body);
+    toInsert.push({
+      userIds: recipients[i],
+      kind: p.kind,
+      title: title.zh,
+      titleEn: title.en,
+      body: body.zh,
+      bodyEn: body.en,
+      caseId: p.caseId ?? null,
+      data: p.data ?? {},
+      sourceId: row.id,
+      createdAt: row.created_at,
+    });
   }
-  const title = split(p.title);
-  const body = split(p.body);
-  const inserted = await repo.insertForUsers(trx, userIds, {
-    kind: p.kind,
-    title: title.zh,
-    titleEn: title.en,
-    body: body.zh,
-    bodyEn: body.en,
-    caseId: p.caseId ?? null,
-    data: p.data ?? {},
-    sourceId: row.id,
-    createdAt: row.created_at,
-  });
+  const inserted = await repo.insertForUsers(trx, toInsert);
   if (inserted.length === 0) return;
-  // One callback publishing every recipient's event at once (not one awaited
-  // callback each): the realtime bus coalesces events published together into
-  // one NOTIFY query, and the sweeper starts the callbacks of a whole batch together.
-  afterCommit(async () => {
-    await Promise.all(
-      inserted.map((n) =>
-        ctx.realtime.publish({
-          name: 'notification',
-          userId: n.user_id,
-          ...(p.caseId ? { caseId: p.caseId } : {}),
-          data: { id: n.id, kind: p.kind },
-        }),
-      ),
-    );
+  const payloadOf = new Map(messages.map((m) => [m.row.id, m.p]));
+  const events = inserted.map((n): RealtimeEvent => {
+    const p = payloadOf.get(n.source_id);
+    if (p === undefined) throw new Error(`notification ${n.id} inserted for outbox row ${n.source_id}, not in this batch`);
+    return { name: 'notification', userId: n.user_id, ...(p.caseId ? { caseId: p.caseId } : {}), data: { id: n.id, kind: p.kind } };
   });
-};
+  // One callback for the whole batch publishing every event at once (not one
+  // awaited callback each): the realtime bus coalesces events published
+  // together into one NOTIFY query.
+  afterCommit(async () => {
+    await Promise.all(events.map((event) => ctx.realtime.publish(event)));
+  });
+});
 
 /**
  * `sms`: sends through the configured `SmsSender`; at-least-once (a crash after

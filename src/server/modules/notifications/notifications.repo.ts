@@ -6,30 +6,66 @@ import '../../platform/platform-jobs.tables.js';
 
 export type NotificationRow = Selectable<NotificationsTable>;
 
-/** Active users among `userIds`, plus active users holding one of `roles` at one of `orgIds`. */
-export async function resolveRecipients(
-  db: Kysely<DB>,
-  r: { userIds?: readonly string[]; orgIds?: readonly string[]; roles?: readonly string[] },
-): Promise<string[]> {
-  const ids = new Set<string>();
-  if (r.userIds && r.userIds.length > 0) {
-    const rows = await db.selectFrom('users').select('id').where('id', 'in', [...r.userIds]).where('active', '=', true).execute();
-    for (const row of rows) ids.add(row.id);
+/** Who a notification goes to (the `recipients` of a `notify` payload). */
+export interface RecipientSpec {
+  userIds?: readonly string[];
+  orgIds?: readonly string[];
+  roles?: readonly string[];
+}
+
+/** A spec's lists deduplicated and sorted, an empty list as absent: equal specs get equal keys. */
+function normalized(spec: RecipientSpec) {
+  const list = (values: readonly string[] | undefined) => (values && values.length > 0 ? [...new Set(values)].sort() : null);
+  return { user_ids: list(spec.userIds), org_ids: list(spec.orgIds), roles: list(spec.roles) };
+}
+
+/**
+ * The recipients of each spec, in ONE query: a sorted list of user ids per
+ * spec, in the order of `specs`. Recipients are the active users among
+ * `userIds`, plus the active users holding one of `roles` at one of `orgIds`;
+ * `roles` alone means those roles anywhere, `orgIds` alone every role at those
+ * units, nothing given nobody. Equal specs (the usual case within a batch of
+ * messages) are resolved once.
+ */
+export async function resolveRecipientsMany(db: Kysely<DB>, specs: readonly RecipientSpec[]): Promise<string[][]> {
+  const indexOfKey = new Map<string, number>();
+  const unique: (ReturnType<typeof normalized> & { i: number })[] = [];
+  const specIndex = specs.map((spec) => {
+    const n = normalized(spec);
+    if (n.user_ids === null && n.org_ids === null && n.roles === null) return -1;
+    const key = JSON.stringify(n);
+    let i = indexOfKey.get(key);
+    if (i === undefined) {
+      i = unique.length;
+      indexOfKey.set(key, i);
+      unique.push({ i, ...n });
+    }
+    return i;
+  });
+  const found: string[][] = unique.map(() => []);
+  if (unique.length > 0) {
+    // One jsonb parameter for all specs, however many. Per spec, the branches
+    // are the single-spec queries (named users; role holders at the units;
+    // role holders anywhere); the IS [NOT] NULL tests on the spec alone skip a
+    // branch that does not apply without touching its tables.
+    const { rows } = await sql<{ i: number; id: string }>`
+      SELECT s.i, r.id
+      FROM jsonb_to_recordset(${JSON.stringify(unique)}::jsonb) AS s (i int, user_ids uuid[], org_ids uuid[], roles text[])
+      CROSS JOIN LATERAL (
+        SELECT u.id FROM users u
+        WHERE s.user_ids IS NOT NULL AND u.id = ANY (s.user_ids) AND u.active
+        UNION
+        SELECT ur.user_id FROM user_roles ur JOIN users u ON u.id = ur.user_id
+        WHERE s.org_ids IS NOT NULL AND ur.org_id = ANY (s.org_ids) AND (s.roles IS NULL OR ur.role = ANY (s.roles)) AND u.active
+        UNION
+        SELECT ur.user_id FROM user_roles ur JOIN users u ON u.id = ur.user_id
+        WHERE s.org_ids IS NULL AND s.roles IS NOT NULL AND ur.role = ANY (s.roles) AND u.active
+      ) AS r`.execute(db);
+    for (const row of rows) found[row.i].push(row.id);
+    for (const ids of found) ids.sort();
   }
-  const byOrg = r.orgIds !== undefined && r.orgIds.length > 0;
-  const byRole = r.roles !== undefined && r.roles.length > 0;
-  if (byOrg || byRole) {
-    let query = db
-      .selectFrom('user_roles')
-      .innerJoin('users', 'users.id', 'user_roles.user_id')
-      .select('users.id')
-      .distinct()
-      .where('users.active', '=', true);
-    if (byOrg) query = query.where('user_roles.org_id', 'in', [...(r.orgIds ?? [])]);
-    if (byRole) query = query.where('user_roles.role', 'in', [...(r.roles ?? [])]);
-    for (const row of await query.execute()) ids.add(row.id);
-  }
-  return [...ids].sort();
+  // A fresh array per spec: callers may keep or change them independently.
+  return specIndex.map((i) => (i < 0 ? [] : [...found[i]]));
 }
 
 export interface NewNotification {
@@ -45,32 +81,46 @@ export interface NewNotification {
 }
 
 /**
- * One notification per user for the outbox row `sourceId`; a user who already
- * has one from that row is skipped (UNIQUE (user_id, source_id)), so a
- * redelivered row never duplicates. Returns the rows actually inserted.
+ * One notification per user in `userIds` for each outbox row `sourceId`, in
+ * ONE statement; a user who already has one from that row is skipped
+ * (UNIQUE (user_id, source_id)), so a redelivered row never duplicates.
+ * Returns the rows actually inserted, in the order given.
  */
-export async function insertForUsers(db: Kysely<DB>, userIds: readonly string[], n: NewNotification): Promise<{ id: number; user_id: string }[]> {
-  if (userIds.length === 0) return [];
-  const data = JSON.stringify(n.data);
-  return db
-    .insertInto('notifications')
-    .values(
-      userIds.map((userId) => ({
-        user_id: userId,
-        kind: n.kind,
-        title: n.title,
-        title_en: n.titleEn,
-        body: n.body,
-        body_en: n.bodyEn,
-        case_id: n.caseId,
-        data,
-        source_id: n.sourceId,
-        created_at: n.createdAt,
-      })),
+export async function insertForUsers(
+  db: Kysely<DB>,
+  batch: readonly (NewNotification & { userIds: readonly string[] })[],
+): Promise<{ id: number; user_id: string; source_id: number }[]> {
+  const messages = batch
+    .filter((n) => n.userIds.length > 0)
+    .map((n, i) => ({
+      i,
+      user_ids: n.userIds,
+      kind: n.kind,
+      title: n.title,
+      title_en: n.titleEn,
+      body: n.body,
+      body_en: n.bodyEn,
+      case_id: n.caseId,
+      data: n.data,
+      source_id: n.sourceId,
+      created_at: n.createdAt.toISOString(),
+    }));
+  if (messages.length === 0) return [];
+  // The message fields travel once per message, not once per recipient, in a
+  // single parameter: a batch fanning out to thousands of users stays far from
+  // the 65,535 bind parameters a statement may have.
+  const { rows } = await sql<{ id: number; user_id: string; source_id: number }>`
+    INSERT INTO notifications (user_id, kind, title, title_en, body, body_en, case_id, data, source_id, created_at)
+    SELECT u.user_id, m.kind, m.title, m.title_en, m.body, m.body_en, m.case_id, m.data, m.source_id, m.created_at
+    FROM jsonb_to_recordset(${JSON.stringify(messages)}::jsonb) AS m (
+      i int, user_ids uuid[], kind text, title text, title_en text, body text, body_en text,
+      case_id uuid, data jsonb, source_id bigint, created_at timestamptz
     )
-    .onConflict((oc) => oc.columns(['user_id', 'source_id']).doNothing())
-    .returning(['id', 'user_id'])
-    .execute();
+    CROSS JOIN LATERAL unnest(m.user_ids) WITH ORDINALITY AS u (user_id, n)
+    ORDER BY m.i, u.n
+    ON CONFLICT (user_id, source_id) DO NOTHING
+    RETURNING id, user_id, source_id`.execute(db);
+  return rows;
 }
 
 /** A page of the user's inbox, newest first, with the filtered total and the overall unread count. */

@@ -1,15 +1,19 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import type { Kysely, KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { DB } from '../../db/schema.js';
 import type { AppContext } from '../../platform/context.js';
-import { enqueue } from '../../platform/outbox.js';
-import type { RealtimeEvent } from '../../platform/realtime.js';
+import { createOutboxSweeper, enqueue } from '../../platform/outbox.js';
+import type { Realtime, RealtimeEvent } from '../../platform/realtime.js';
 import { runDueWork } from '../../platform/scheduler.js';
 import { inTransaction } from '../../platform/tx.js';
 import { createTestApp, type TestApp } from '../../testing/test-app.js';
-import { deliverNotify, notify, postWebhook, sendSms } from './notifications.outbox.js';
+import { deliverNotify, notificationDeliverers, notify, postWebhook, sendSms } from './notifications.outbox.js';
+import { resolveRecipientsMany, type RecipientSpec } from './notifications.repo.js';
+import type { NotifyPayload } from './notifications.schemas.js';
 import { createLogSmsSender, smsGateway, type SmsSender } from './sms.js';
 
 let t: TestApp;
@@ -111,6 +115,209 @@ describe('notify topic', () => {
       expect(received).toEqual([{ name: 'notification', userId: userIds['biyan.grid'], data: { id: n.id, kind: 'k' } }]);
     } finally {
       stop();
+    }
+  });
+});
+
+/** Counts the statements run through the database handle it is attached to. */
+class QueryCounter implements KyselyPlugin {
+  count = 0;
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    this.count++;
+    return args.node;
+  }
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return args.result;
+  }
+}
+
+/** The context with its statements counted and its realtime events recorded (published = handed to the bus). */
+function observed() {
+  const counter = new QueryCounter();
+  const published: RealtimeEvent[] = [];
+  const realtime: Realtime = {
+    mode: ctx.realtime.mode,
+    publish: async (event) => void published.push(event),
+    subscribe: (listener) => ctx.realtime.subscribe(listener),
+    close: async () => undefined,
+  };
+  const c: AppContext = { ...ctx, db: ctx.db.withPlugin(counter), realtime };
+  return { c, counter, published };
+}
+
+/** Every notification, in a form that two deliveries of the same rows must agree on. */
+const allNotifications = () =>
+  ctx.db
+    .selectFrom('notifications')
+    .select(['user_id', 'kind', 'title', 'title_en', 'body', 'body_en', 'case_id', 'data', 'source_id', 'created_at', 'read_at'])
+    .orderBy('source_id')
+    .orderBy('user_id')
+    .execute();
+
+/** The recipients as the single-spec resolver had them (the semantics the batch resolver must keep). */
+async function referenceRecipients(db: Kysely<DB>, r: RecipientSpec): Promise<string[]> {
+  const ids = new Set<string>();
+  if (r.userIds && r.userIds.length > 0) {
+    for (const row of await db.selectFrom('users').select('id').where('id', 'in', [...r.userIds]).where('active', '=', true).execute()) ids.add(row.id);
+  }
+  const byOrg = r.orgIds !== undefined && r.orgIds.length > 0;
+  const byRole = r.roles !== undefined && r.roles.length > 0;
+  if (byOrg || byRole) {
+    let query = db.selectFrom('user_roles').innerJoin('users', 'users.id', 'user_roles.user_id').select('users.id').distinct().where('users.active', '=', true);
+    if (byOrg) query = query.where('user_roles.org_id', 'in', [...(r.orgIds ?? [])]);
+    if (byRole) query = query.where('user_roles.role', 'in', [...(r.roles ?? [])]);
+    for (const row of await query.execute()) ids.add(row.id);
+  }
+  return [...ids].sort();
+}
+
+const CASE_A = '00000000-0000-4000-8000-00000000000a';
+const CASE_B = '00000000-0000-4000-8000-00000000000b';
+
+describe('notify batch delivery', () => {
+  const specs = (): RecipientSpec[] => [
+    { userIds: [userIds['biyan.secretary'], userIds['hrss.handler']] },
+    { roles: ['handler'] },
+    { orgIds: [orgIds['GM.GUANGMING.BIYAN']] },
+    { orgIds: [orgIds['GM.GUANGMING.BIYAN'], orgIds['GM.YUTANG.CHANGZHEN']], roles: ['community_secretary', 'receptionist'] },
+    { orgIds: [orgIds['GM.YUTANG.CHANGZHEN']], userIds: [userIds['court.judge']], roles: ['community_secretary'] },
+    // The same users as the first spec, listed differently: resolved alike.
+    { userIds: [userIds['hrss.handler'], userIds['biyan.secretary'], userIds['hrss.handler']], roles: [] },
+    // Nobody: a warning, no notification.
+    {},
+    { roles: ['no_such_role'] },
+  ];
+
+  /** 3 messages per spec (so specs are shared within the batch), varied contents, one transaction. */
+  async function enqueueMany(): Promise<number[]> {
+    const all = specs();
+    return inTransaction(ctx, async (trx) => {
+      const ids: number[] = [];
+      for (let i = 0; i < 3 * all.length; i++) {
+        const payload: NotifyPayload = {
+          recipients: all[i % all.length] as NotifyPayload['recipients'],
+          kind: i % 2 === 0 ? 'case.warning' : 'case.assigned',
+          title: i % 3 === 0 ? `标题${i}` : { 'zh-CN': `标题${i}`, en: `Title ${i}` },
+          ...(i % 4 === 0 ? {} : { body: i % 4 === 1 ? `正文${i}` : { 'zh-CN': `正文${i}`, en: `Body ${i}` } }),
+          ...(i % 5 === 0 ? {} : { caseId: i % 2 === 0 ? CASE_A : CASE_B }),
+          ...(i % 3 === 1 ? { data: { n: i, clock: 'respond' } } : {}),
+        };
+        ids.push(await notify(trx, payload, ctx.clock.now()));
+        t.clock.advanceMinutes(1);
+      }
+      return ids;
+    });
+  }
+
+  it('delivers a batch exactly as delivering each row alone would, in a handful of statements, with one event per notification', async () => {
+    const ids = await enqueueMany();
+    const rows = await ctx.db.selectFrom('outbox').selectAll().where('id', 'in', ids).orderBy('id').execute();
+
+    // Each row alone, one transaction each.
+    const alone = observed();
+    for (const row of rows) await inTransaction(alone.c, (trx, afterCommit) => deliverNotify(trx, alone.c, row, afterCommit));
+    const expected = await allNotifications();
+    expect(new Set(expected.map((n) => n.source_id)).size).toBe(rows.length - 6); // two specs (3 rows each) reach nobody
+    expect(alone.counter.count).toBeGreaterThanOrEqual(2 * (rows.length - 6));
+    await ctx.db.deleteFrom('notifications').execute();
+
+    // The same rows, swept as one batch.
+    const batch = observed();
+    expect(await createOutboxSweeper(notificationDeliverers)(batch.c)).toBe(rows.length);
+    expect(await allNotifications()).toEqual(expected);
+    const outbox = await ctx.db.selectFrom('outbox').selectAll().where('id', 'in', ids).execute();
+    expect(outbox.every((r) => r.delivered_at !== null && r.attempts === 0)).toBe(true);
+    // Claim, savepoint, recipients, INSERT, mark delivered; then the look for external topics.
+    expect(batch.counter.count).toBeLessThanOrEqual(6);
+
+    const inserted = await ctx.db.selectFrom('notifications').select(['id', 'user_id', 'kind', 'case_id']).orderBy('id').execute();
+    const events = (list: RealtimeEvent[]) => [...list].sort((a, b) => Number(a.data?.id) - Number(b.data?.id));
+    const want = inserted.map((n) => ({ name: 'notification', userId: n.user_id, ...(n.case_id ? { caseId: n.case_id } : {}), data: { id: n.id, kind: n.kind } }));
+    expect(events(batch.published)).toEqual(want);
+    expect(alone.published).toHaveLength(want.length);
+  });
+
+  it('fails only the row with an invalid payload and the row with an unknown topic; the rest of the batch is delivered once', async () => {
+    const good1 = await notify(ctx.db, { recipients: { orgIds: [orgIds['GM.GUANGMING.BIYAN']] }, kind: 'k', title: 'one' }, ctx.clock.now());
+    const invalid = await enqueue(ctx.db, 'notify', { recipients: { userIds: ['not-a-uuid'] }, kind: 'k' }, ctx.clock.now());
+    const good2 = await notify(ctx.db, { recipients: { roles: ['handler'] }, kind: 'k', title: 'two', caseId: CASE_A }, ctx.clock.now());
+    const unknown = await enqueue(ctx.db, 'notify.typo', { recipients: {}, kind: 'k', title: 'lost' }, ctx.clock.now());
+    const good3 = await notify(ctx.db, { recipients: { userIds: [userIds['court.judge']] }, kind: 'k', title: 'three' }, ctx.clock.now());
+
+    const o = observed();
+    expect(await createOutboxSweeper(notificationDeliverers)(o.c)).toBe(5);
+
+    const byId = new Map((await ctx.db.selectFrom('outbox').selectAll().execute()).map((r) => [r.id, r]));
+    for (const id of [good1, good2, good3]) expect(byId.get(id)).toMatchObject({ attempts: 0, last_error: null, failed_at: null });
+    for (const id of [good1, good2, good3]) expect(byId.get(id)?.delivered_at).not.toBeNull();
+    expect(byId.get(invalid)).toMatchObject({ attempts: 1, delivered_at: null });
+    expect(byId.get(invalid)?.last_error).toContain('invalid notify payload');
+    expect(byId.get(invalid)?.failed_at).not.toBeNull(); // permanent: dead-lettered at once
+    expect(byId.get(unknown)).toMatchObject({ attempts: 1, delivered_at: null, failed_at: null });
+    expect(byId.get(unknown)?.last_error).toContain('no deliverer registered for outbox topic "notify.typo"');
+
+    // Exactly what each good row gives alone: the batch attempt that failed left nothing behind.
+    const got = await allNotifications();
+    const recipients = await resolveRecipientsMany(ctx.db, [{ orgIds: [orgIds['GM.GUANGMING.BIYAN']] }, { roles: ['handler'] }, { userIds: [userIds['court.judge']] }]);
+    expect(got.map((n) => [n.source_id, n.user_id, n.title])).toEqual([
+      ...recipients[0].map((u) => [good1, u, 'one']),
+      ...recipients[1].map((u) => [good2, u, 'two']),
+      ...recipients[2].map((u) => [good3, u, 'three']),
+    ]);
+    expect(got.filter((n) => n.source_id === good2).every((n) => n.case_id === CASE_A)).toBe(true);
+    // One event per notification: the callbacks of the rolled-back batch attempt were dropped.
+    expect(o.published).toHaveLength(got.length);
+  });
+
+  it('redelivering already-delivered rows inserts nothing and publishes nothing', async () => {
+    const ids = await enqueueMany();
+    await createOutboxSweeper(notificationDeliverers)(ctx);
+    const first = await ctx.db.selectFrom('notifications').select(['id', 'user_id', 'source_id']).orderBy('id').execute();
+    expect(first.length).toBeGreaterThan(ids.length);
+
+    await ctx.db.updateTable('outbox').set({ delivered_at: null }).where('id', 'in', ids).execute();
+    const again = observed();
+    expect(await createOutboxSweeper(notificationDeliverers)(again.c)).toBe(ids.length);
+    const rows = await ctx.db.selectFrom('outbox').selectAll().where('id', 'in', ids).orderBy('id').execute();
+    const direct = observed();
+    await inTransaction(direct.c, (trx, afterCommit) => deliverNotify.many!(trx, direct.c, rows, afterCommit));
+
+    expect(await ctx.db.selectFrom('notifications').select(['id', 'user_id', 'source_id']).orderBy('id').execute()).toEqual(first);
+    expect(again.published).toEqual([]);
+    expect(direct.published).toEqual([]);
+  });
+
+  it('resolves recipients as before: user ids only, roles only, units only, both, nobody; inactive users skipped', async () => {
+    const u = (...names: string[]) => names.map((n) => userIds[n]).sort();
+    const cases: [RecipientSpec, string[]][] = [
+      [{ userIds: [userIds['biyan.grid'], userIds['court.judge']] }, u('biyan.grid', 'court.judge')],
+      [{ roles: ['handler'] }, u('hrss.handler', 'police.handler', 'housing.handler')],
+      [{ orgIds: [orgIds['GM.YUTANG.CHANGZHEN']] }, u('changzhen.reception', 'changzhen.secretary')],
+      [{ orgIds: [orgIds['GM.GUANGMING.BIYAN'], orgIds['GM.YUTANG.CHANGZHEN']], roles: ['community_secretary'] }, u('biyan.secretary', 'changzhen.secretary')],
+      [{ orgIds: [orgIds['GM.YUTANG.CHANGZHEN']], roles: ['judge'] }, []],
+      [{ userIds: [userIds['court.judge']], orgIds: [orgIds['GM.YUTANG.CHANGZHEN']], roles: ['receptionist'] }, u('court.judge', 'changzhen.reception')],
+      [{}, []],
+      [{ userIds: [], orgIds: [], roles: [] }, []],
+      [{ userIds: ['00000000-0000-4000-8000-0000000000ff'] }, []],
+    ];
+    expect(await resolveRecipientsMany(ctx.db, cases.map(([spec]) => spec))).toEqual(cases.map(([, want]) => want));
+    expect(await resolveRecipientsMany(ctx.db, [])).toEqual([]);
+
+    // Inactive users are skipped whichever way they are named, and the result agrees with the single-spec rule.
+    await ctx.db.updateTable('users').set({ active: false }).where('id', 'in', [userIds['biyan.grid'], userIds['changzhen.secretary']]).execute();
+    try {
+      const withInactive: RecipientSpec[] = [
+        { userIds: [userIds['biyan.grid'], userIds['court.judge']] },
+        { userIds: [userIds['biyan.grid']] },
+        { orgIds: [orgIds['GM.YUTANG.CHANGZHEN']] },
+        { roles: ['community_secretary', 'grid_worker'] },
+        ...cases.map(([spec]) => spec),
+      ];
+      const got = await resolveRecipientsMany(ctx.db, withInactive);
+      expect(got.slice(0, 4)).toEqual([u('court.judge'), [], u('changzhen.reception'), u('biyan.secretary')]);
+      expect(got).toEqual(await Promise.all(withInactive.map((spec) => referenceRecipients(ctx.db, spec))));
+    } finally {
+      await ctx.db.updateTable('users').set({ active: true }).where('id', 'in', [userIds['biyan.grid'], userIds['changzhen.secretary']]).execute();
     }
   });
 });

@@ -116,15 +116,16 @@ export interface IntakeSideRows {
 }
 
 /**
- * `unnest($1::t1[], $2::t2[], …) AS alias(c1, c2, …)`: a set of rows passed as
- * one array per column. The statement text depends only on the columns, never
+ * `json_to_recordset($1::json) AS alias(c1 t1, c2 t2, …)`: a set of rows passed
+ * as ONE JSON parameter. The statement text depends only on the columns, never
  * on the number of rows, so a batch of 50 costs PostgreSQL as little to parse
- * and plan as a batch of 1, and the client sends a few dozen parameters
- * instead of thousands.
+ * and plan as a batch of 1, and the client serialises the batch with one
+ * native JSON.stringify instead of binding and escaping thousands of values.
+ * Rows keep their order; JSON arrays become PostgreSQL arrays, dates travel as
+ * ISO text, keys not listed are ignored.
  */
-function unnestRows<Row>(rows: readonly Row[], alias: string, columns: readonly (readonly [keyof Row & string, string])[]) {
-  const arrays = columns.map(([name, type]) => sql`${rows.map((r) => r[name])}::${sql.raw(type)}[]`);
-  return sql`unnest(${sql.join(arrays)}) AS ${sql.raw(alias)}(${sql.raw(columns.map(([name]) => name).join(', '))})`;
+function jsonRows<Row>(rows: readonly Row[], alias: string, columns: readonly (readonly [keyof Row & string, string])[]) {
+  return sql`json_to_recordset(${JSON.stringify(rows)}::json) AS ${sql.raw(alias)}(${sql.raw(columns.map(([name, type]) => `${name} ${type}`).join(', '))})`;
 }
 
 /** Intake's case columns and their types; the JSON ones travel as text (see `IntakeCaseValues`). */
@@ -133,7 +134,7 @@ const CASE_COLUMNS = [
   ['service_type', 'text'], ['category', 'text'], ['title', 'text'], ['description', 'text'], ['address', 'text'],
   ['lat', 'float8'], ['lng', 'float8'], ['building_code', 'text'], ['community_id', 'uuid'], ['grid_id', 'uuid'],
   ['location_source', 'text'], ['reporter_name', 'text'], ['reporter_phone', 'text'], ['reporter_id_no', 'text'],
-  ['anonymous', 'bool'], ['people_involved', 'int4'], ['amount_involved', 'numeric'], ['urgency', 'text'],
+  ['anonymous', 'bool'], ['people_involved', 'int4'], ['amount_involved', 'numeric'], ['urgency', 'text'], ['flags', 'text[]'],
   ['risk_level', 'text'], ['risk_reasons', 'text'], ['status', 'text'], ['owner_org_id', 'uuid'], ['owner_path', 'text'],
   ['first_org_id', 'uuid'], ['first_path', 'text'], ['respond_by', 'timestamptz'], ['accept_by', 'timestamptz'],
   ['resolve_by', 'timestamptz'], ['extra', 'text'], ['created_by', 'uuid'], ['created_at', 'timestamptz'],
@@ -156,30 +157,28 @@ const EVENT_COLUMNS = [
  * stored cases.
  */
 export async function insertCasesWithEffects(db: Kysely<DB>, cases: readonly NewCaseWithEvent[], side: IntakeSideRows): Promise<CaseRow[]> {
-  // flags is an array per case, which an array of arrays cannot carry through unnest: it travels as JSON text.
-  const caseRows = cases.map((c) => ({ ...c.row, flags: JSON.stringify(c.row.flags) }));
   const links = cases.flatMap((c) => c.attachmentIds.map((id) => ({ id, case_id: c.row.id })));
   const parts = [
     sql`c AS (
-      INSERT INTO cases (${sql.raw(CASE_COLUMNS.filter(([n]) => n !== 'search_text').map(([n]) => n).join(', '))}, flags, search_tokens)
+      INSERT INTO cases (${sql.raw(CASE_COLUMNS.filter(([n]) => n !== 'search_text').map(([n]) => n).join(', '))}, search_tokens)
       SELECT ${sql.raw(
         CASE_COLUMNS.filter(([n]) => n !== 'search_text')
           .map(([n]) => (n === 'risk_reasons' || n === 'extra' ? `x.${n}::jsonb` : `x.${n}`))
           .join(', '),
-      )}, ARRAY(SELECT jsonb_array_elements_text(x.flags::jsonb)), to_tsvector('simple', x.search_text)
-      FROM ${unnestRows(caseRows, 'x', [...CASE_COLUMNS, ['flags', 'text']])}
+      )}, to_tsvector('simple', x.search_text)
+      FROM ${jsonRows(cases.map((c) => c.row), 'x', CASE_COLUMNS)}
       RETURNING *)`,
     // Events reference their case: foreign keys are checked at the end of the statement.
     sql`e AS (
       INSERT INTO case_events (${sql.raw(EVENT_COLUMNS.map(([n]) => n).join(', '))})
       SELECT ${sql.raw(EVENT_COLUMNS.map(([n]) => (n === 'data' || n === 'attachments' ? `x.${n}::jsonb` : `x.${n}`)).join(', '))}
-      FROM ${unnestRows(cases.map((c) => c.event), 'x', EVENT_COLUMNS)})`,
+      FROM ${jsonRows(cases.map((c) => c.event), 'x', EVENT_COLUMNS)})`,
     ...(side.timers.length
       ? [
           sql`t AS (
             INSERT INTO timers (kind, subject_id, due_at, payload, created_at)
             SELECT x.kind, x.subject_id, x.due_at, x.payload::jsonb, x.created_at
-            FROM ${unnestRows(side.timers, 'x', [['kind', 'text'], ['subject_id', 'uuid'], ['due_at', 'timestamptz'], ['payload', 'text'], ['created_at', 'timestamptz']])})`,
+            FROM ${jsonRows(side.timers, 'x', [['kind', 'text'], ['subject_id', 'uuid'], ['due_at', 'timestamptz'], ['payload', 'text'], ['created_at', 'timestamptz']])})`,
         ]
       : []),
     ...(side.messages.length
@@ -187,14 +186,14 @@ export async function insertCasesWithEffects(db: Kysely<DB>, cases: readonly New
           sql`o AS (
             INSERT INTO outbox (topic, payload, created_at, available_at)
             SELECT x.topic, x.payload::jsonb, x.created_at, x.available_at
-            FROM ${unnestRows(side.messages, 'x', [['topic', 'text'], ['payload', 'text'], ['created_at', 'timestamptz'], ['available_at', 'timestamptz']])})`,
+            FROM ${jsonRows(side.messages, 'x', [['topic', 'text'], ['payload', 'text'], ['created_at', 'timestamptz'], ['available_at', 'timestamptz']])})`,
         ]
       : []),
     ...(links.length
       ? [
           sql`a AS (
             UPDATE attachments SET case_id = x.case_id
-            FROM ${unnestRows(links, 'x', [['id', 'uuid'], ['case_id', 'uuid']])}
+            FROM ${jsonRows(links, 'x', [['id', 'uuid'], ['case_id', 'uuid']])}
             WHERE attachments.id = x.id)`,
         ]
       : []),

@@ -149,8 +149,11 @@ const FLAG_LABEL: Record<Locale, Record<RiskFlag, string>> = {
   },
 };
 
+// One formatter for the process: toLocaleString builds a new one (ICU lookups) on every call.
+const YUAN = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+
 function yuan(n: number): string {
-  return `¥${n.toLocaleString('en-US', { maximumFractionDigits: 2 })}`;
+  return `¥${YUAN.format(n)}`;
 }
 
 /**

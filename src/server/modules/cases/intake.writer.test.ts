@@ -39,6 +39,41 @@ const count = async (table: 'cases' | 'case_events' | 'timers' | 'outbox', caseI
 };
 
 describe('intake group commit', () => {
+  it('stores every value of a batch exactly as submitted, awkward text included', async () => {
+    const awkward = [
+      `引号"双"与'单'，反斜杠 \\ 与 \\" 混合`,
+      '换行\n制表\t回车\r 以及 {花括号,逗号} 和 NULL',
+      'emoji 🏠🔥 与生僻字 𠮷 和零宽\u200b字符',
+    ];
+    const responses = await Promise.all(
+      awkward.map((text, i) =>
+        post(
+          body(900 + i, {
+            title: text.slice(0, 60),
+            description: text,
+            flags: i === 0 ? ['vulnerable_person', 'repeat_petition'] : [],
+            amountInvolved: 12345.67,
+            location: { lat: 22.7788 + i / 1000, lng: 113.9344, address: `光明区"华夏"路${i}号` },
+          }),
+        ),
+      ),
+    );
+    expect(responses.map((r) => r.statusCode), responses[0].body).toEqual([201, 201, 201]);
+    for (const [i, res] of responses.entries()) {
+      const row = await t.database.db.selectFrom('cases').selectAll().where('id', '=', res.json().id).executeTakeFirstOrThrow();
+      expect(row.description).toBe(awkward[i]);
+      expect(row.title).toBe(awkward[i].slice(0, 60).trim());
+      expect(row.flags).toEqual(i === 0 ? ['vulnerable_person', 'repeat_petition'] : []);
+      expect(Number(row.amount_involved)).toBe(12345.67);
+      expect(row.lat).toBeCloseTo(22.7788 + i / 1000, 10);
+      expect(row.address).toBe(`光明区"华夏"路${i}号`);
+      expect(row.extra).toMatchObject({ routing: { suggestedOrgId: expect.any(String) } });
+      expect(row.created_at.getTime()).toBe(t.clock.now().getTime());
+      const event = await t.database.db.selectFrom('case_events').selectAll().where('case_id', '=', row.id).executeTakeFirstOrThrow();
+      expect(event.data).toMatchObject({ channel: 'walk_in', riskLevel: row.risk_level });
+    }
+  });
+
   it('writes a burst of concurrent cases, each whole, with distinct consecutive tracking numbers', async () => {
     const n = MAX_BATCH + 30;
     const writer = intakeWriter(t.database.db, t.database.engine);

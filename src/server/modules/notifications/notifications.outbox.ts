@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Static, TSchema } from 'typebox';
-import { Value } from 'typebox/value';
+import { Compile, type Validator } from 'typebox/compile';
 import type { DB } from '../../db/schema.js';
 import type { AppContext } from '../../platform/context.js';
 import { PermanentJobError } from '../../platform/jobs.js';
@@ -22,8 +22,18 @@ export const TOPIC_WEBHOOK = 'webhook';
 /** How long a webhook receiver gets before the attempt counts as failed. */
 export const WEBHOOK_TIMEOUT_MS = 5_000;
 
+/** Validators compiled once per schema: payloads are checked on every enqueue and every delivery. */
+const validators = new WeakMap<TSchema, Validator>();
+
+function validator(schema: TSchema): Validator {
+  let v = validators.get(schema);
+  if (!v) validators.set(schema, (v = Compile(schema)));
+  return v;
+}
+
 function describeErrors(schema: TSchema, value: unknown): string {
-  return [...Value.Errors(schema, value)]
+  return validator(schema)
+    .Errors(value)
     .slice(0, 3)
     .map((e) => `${e.instancePath || '/'} ${e.message}`)
     .join('; ');
@@ -31,13 +41,13 @@ function describeErrors(schema: TSchema, value: unknown): string {
 
 /** Checks a payload against its topic schema; a producer bug surfaces at the call site, not at delivery. */
 function checked<S extends TSchema>(schema: S, topic: string, value: unknown): Static<S> {
-  if (!Value.Check(schema, value)) throw new Error(`invalid ${topic} payload: ${describeErrors(schema, value)}`);
+  if (!validator(schema).Check(value)) throw new Error(`invalid ${topic} payload: ${describeErrors(schema, value)}`);
   return value as Static<S>;
 }
 
 /** Parses a stored payload; one that does not match cannot succeed later, so it fails permanently. */
 function parsed<S extends TSchema>(schema: S, topic: string, value: unknown): Static<S> {
-  if (!Value.Check(schema, value)) throw new PermanentJobError(`invalid ${topic} payload: ${describeErrors(schema, value)}`);
+  if (!validator(schema).Check(value)) throw new PermanentJobError(`invalid ${topic} payload: ${describeErrors(schema, value)}`);
   return value as Static<S>;
 }
 

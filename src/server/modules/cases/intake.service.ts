@@ -225,7 +225,7 @@ export async function createCase(ctx: AppContext, submitter: Submitter, input: I
     at: now,
   });
   try {
-    const row = await intakeWriter(ctx.db, ctx.database.engine).write({ row: values, event, timers, messages, attachmentIds: attachments.map((a) => a.id) });
+    const row = await intakeWriter(ctx.db).write({ row: values, event, timers, messages, attachmentIds: attachments.map((a) => a.id) });
     const afterCommit: AfterCommitCallback[] = [];
     publishAfterCommit(ctx, (fn) => void afterCommit.push(fn), 'case.created', row);
     if (grade.level === 'red') publishAfterCommit(ctx, (fn) => void afterCommit.push(fn), 'case.red', row);

@@ -76,7 +76,7 @@ describe('intake group commit', () => {
 
   it('writes a burst of concurrent cases, each whole, with distinct consecutive tracking numbers', async () => {
     const n = MAX_BATCH + 30;
-    const writer = intakeWriter(t.database.db, t.database.engine);
+    const writer = intakeWriter(t.database.db);
     const before = { ...writer.written };
     const responses = await Promise.all(Array.from({ length: n }, (_, i) => post(body(i))));
     expect(responses.map((r) => r.statusCode)).toEqual(Array(n).fill(201));

@@ -157,27 +157,36 @@ async function outboxCounts(pool: pg.Pool) {
   return rows[0];
 }
 
+/** Outbox messages due and undelivered, as the server's /metrics reports them (either engine). */
+async function outboxDue(port: number): Promise<number> {
+  const res = await getJson(port, '/metrics');
+  const match = /^fengqiao_outbox_messages\{state="due"\} (\d+)$/m.exec(res.body);
+  if (!match) throw new Error('/metrics has no fengqiao_outbox_messages{state="due"}');
+  return Number(match[1]);
+}
+
 /**
  * Intake is only sustainable if the messages it queues (notifications of the
  * new case) are delivered as fast as they are queued: a growing backlog is
- * work deferred past the measurement. Reports both rates over the measured
- * phase, then how long the server takes to deliver what is left.
+ * work deferred past the measurement. Reports the backlog at the end of the
+ * phase and how long the server then takes to clear it; on PostgreSQL also
+ * both rates over the phase.
  */
-async function reportOutbox(pool: pg.Pool, before: { queued: number; delivered: number }, elapsedS: number) {
-  const after = await outboxCounts(pool);
-  const queued = after.queued - before.queued;
-  const delivered = after.delivered - before.delivered;
+async function reportOutbox(port: number, pool: pg.Pool | null, before: { queued: number; delivered: number }, elapsedS: number) {
+  const dueAtEnd = await outboxDue(port);
+  const after = pool ? await outboxCounts(pool) : null;
   const started = performance.now();
-  let pending = after.queued - after.delivered;
-  while (pending > 0 && performance.now() - started < 120_000) {
+  let due = dueAtEnd;
+  while (due > 0 && performance.now() - started < 120_000) {
     await new Promise((r) => setTimeout(r, 250));
-    const now = await outboxCounts(pool);
-    pending = now.queued - now.delivered;
+    due = await outboxDue(port);
   }
+  const rates = after
+    ? `${Math.round((after.queued - before.queued) / elapsedS)}/s queued, ${Math.round((after.delivered - before.delivered) / elapsedS)}/s delivered; `
+    : '';
   console.log(
-    `    outbox during the phase: ${Math.round(queued / elapsedS)}/s queued, ${Math.round(delivered / elapsedS)}/s delivered; ` +
-      `${after.queued - after.delivered} pending at the end, ` +
-      (pending === 0 ? `all delivered ${((performance.now() - started) / 1000).toFixed(1)} s later` : `${pending} still pending after 120 s`),
+    `    outbox during the phase: ${rates}${dueAtEnd} due at the end, ` +
+      (due === 0 ? `all delivered ${((performance.now() - started) / 1000).toFixed(1)} s later` : `${due} still due after 120 s`),
   );
 }
 
@@ -415,12 +424,12 @@ async function main() {
     // the outbox claim) are those of tiny tables until autovacuum's first ANALYZE, which comes at its
     // next 1-minute nap: later than this run. A district's database in service has statistics.
     if (pool) await pool.query('ANALYZE');
-    const outboxBefore = pool ? await outboxCounts(pool) : null;
+    const outboxBefore = pool ? await outboxCounts(pool) : { queued: NaN, delivered: NaN };
     const measured = await runLoad(agent, server.port, reception, bodies, connections, maxCount, durationS, server.pid, 'HTTP intake');
     agent.destroy();
     console.log(`load average after HTTP: ${loadAverage()}`);
     http1 = report('HTTP POST /api/v1/cases', measured);
-    if (pool && outboxBefore) await reportOutbox(pool, outboxBefore, measured.elapsedS);
+    await reportOutbox(server.port, pool, outboxBefore, measured.elapsedS);
   } finally {
     await server.stop();
   }

@@ -98,7 +98,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  installMetrics(app, metrics);
+  installMetrics(app, metrics, ctx);
 
   app.addHook('onRequest', async (request) => {
     const token = bearerToken(request);

@@ -3,7 +3,10 @@
  * process do not collide on metric names.
  */
 import type { FastifyInstance } from 'fastify';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AppContext } from './context.js';
+import { outboxBacklog } from './outbox.js';
+import { timersDue } from './timers.js';
 
 export interface Metrics {
   registry: Registry;
@@ -32,7 +35,7 @@ export function createMetrics(): Metrics {
   };
 }
 
-export function installMetrics(app: FastifyInstance, metrics: Metrics): void {
+export function installMetrics(app: FastifyInstance, metrics: Metrics, ctx: Pick<AppContext, 'db' | 'clock'>): void {
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpDuration.observe(
@@ -40,7 +43,15 @@ export function installMetrics(app: FastifyInstance, metrics: Metrics): void {
       reply.elapsedTime / 1000,
     );
   });
+  // Background work waiting, read from the database at each scrape (the same figure from every process).
+  const outbox = new Gauge({ name: 'fengqiao_outbox_messages', help: 'Undelivered outbox messages: due now, or dead letters', labelNames: ['state'], registers: [metrics.registry] });
+  const timers = new Gauge({ name: 'fengqiao_timers_due', help: 'Timers due now and not yet fired', registers: [metrics.registry] });
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    const now = ctx.clock.now();
+    const [backlog, due] = await Promise.all([outboxBacklog(ctx.db, now), timersDue(ctx.db, now)]);
+    outbox.set({ state: 'due' }, backlog.due);
+    outbox.set({ state: 'dead' }, backlog.dead);
+    timers.set(due);
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   });

@@ -14,6 +14,7 @@ import {
   type Deliverer,
   type OutboxRow,
 } from './outbox.js';
+import { scheduleTimers } from './timers.js';
 import { inTransaction } from './tx.js';
 
 let t: TestApp;
@@ -87,6 +88,26 @@ describe('outbox', () => {
     const rows = await rowsOf('test.msg');
     expect(rows.map((r) => r.payload)).toEqual([{ n: 2 }]);
     expect(rows[0].delivered_at).not.toBeNull();
+  });
+
+  it('reports its backlog on /metrics: messages due now and dead letters, not future or delivered ones', async () => {
+    const now = ctx.clock.now();
+    const ids = [];
+    for (let i = 0; i < 4; i++) ids.push(await enqueue(ctx.db, 'test.backlog', { i }, now));
+    await enqueue(ctx.db, 'test.backlog', { later: true }, now, { availableAt: new Date(now.getTime() + 60_000) });
+    await ctx.db.updateTable('outbox').set({ delivered_at: now }).where('id', '=', ids[0]).execute();
+    await ctx.db.updateTable('outbox').set({ failed_at: now, attempts: 8 }).where('id', '=', ids[1]).execute();
+    const res = await t.app.inject({ method: 'GET', url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('fengqiao_outbox_messages{state="due"} 2');
+    expect(res.body).toContain('fengqiao_outbox_messages{state="dead"} 1');
+    const dueBefore = Number(/^fengqiao_timers_due (\d+)$/m.exec(res.body)?.[1]);
+    await scheduleTimers(ctx.db, [
+      { kind: 'test.metrics', subjectId: '00000000-0000-4000-8000-000000000001', dueAt: new Date(now.getTime() - 1000), now },
+      { kind: 'test.metrics', subjectId: '00000000-0000-4000-8000-000000000001', dueAt: new Date(now.getTime() + 3_600_000), now },
+    ]);
+    const after = await t.app.inject({ method: 'GET', url: '/metrics' });
+    expect(after.body).toContain(`fengqiao_timers_due ${dueBefore + 1}`);
   });
 
   it('does not deliver before available_at', async () => {

@@ -108,6 +108,24 @@ export function insertOutboxQuery(trx: Kysely<DB>, messages: ReturnType<typeof o
   return trx.insertInto('outbox').values(messages).returning('id');
 }
 
+/**
+ * What the outbox holds undelivered: messages due now (the backlog, which
+ * should stay near zero while the sweepers keep up) and dead letters (an
+ * operator must look). Both counts read only undelivered rows, through the
+ * partial index on them.
+ */
+export async function outboxBacklog(db: Kysely<DB>, now: Date): Promise<{ due: number; dead: number }> {
+  const row = await db
+    .selectFrom('outbox')
+    .select([
+      sql<number>`count(*) FILTER (WHERE failed_at IS NULL AND available_at <= ${now})::int`.as('due'),
+      sql<number>`count(*) FILTER (WHERE failed_at IS NOT NULL)::int`.as('dead'),
+    ])
+    .where('delivered_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return { due: row.due, dead: row.dead };
+}
+
 /** A row the sweeper may deliver now: due, neither delivered nor dead. */
 function ready(now: Date) {
   return sql<SqlBool>`delivered_at IS NULL AND failed_at IS NULL AND available_at <= ${now}`;

@@ -137,6 +137,18 @@ export async function cancelTimers(trx: Kysely<DB>, subjectId: string, now: Date
 /** When a timer is next runnable: its retry time after a failure, else its deadline. */
 const runnableAt = sql`COALESCE(retry_at, due_at)`;
 
+/** Timers runnable now and not yet fired: the sweepers' backlog (near zero while they keep up). */
+export async function timersDue(db: Kysely<DB>, now: Date): Promise<number> {
+  const row = await db
+    .selectFrom('timers')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('fired_at', 'is', null)
+    .where('cancelled_at', 'is', null)
+    .where(sql<SqlBool>`${runnableAt} <= ${now}`)
+    .executeTakeFirstOrThrow();
+  return row.n;
+}
+
 /**
  * A sweeper that fires due timers (`due_at <= now`, or `retry_at <= now` after
  * a failure), at most `batchSize` per call, each in its own transaction

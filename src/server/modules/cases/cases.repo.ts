@@ -115,37 +115,54 @@ export interface IntakeSideRows {
   messages: readonly { topic: string; payload: string; created_at: Date; available_at: Date }[];
 }
 
+/** A column read from JSON: its name and SQL type, or `json` (JSON text, stored as jsonb) or `input` (read as text, not stored as such). */
+type JsonColumn<Row> = readonly [name: keyof Row & string, type: string];
+
 /**
- * `json_to_recordset($1::json) AS alias(c1 t1, c2 t2, …)`: a set of rows passed
- * as ONE JSON parameter. The statement text depends only on the columns, never
+ * `INSERT INTO table (c1, c2, …) SELECT x.c1, x.c2, … FROM
+ * json_to_recordset($1::json) AS x(c1 t1, c2 t2, …)`: a set of rows passed as
+ * ONE JSON parameter. The statement text depends only on the columns, never
  * on the number of rows, so a batch of 50 costs PostgreSQL as little to parse
  * and plan as a batch of 1, and the client serialises the batch with one
  * native JSON.stringify instead of binding and escaping thousands of values.
  * Rows keep their order; JSON arrays become PostgreSQL arrays, dates travel as
- * ISO text, keys not listed are ignored.
+ * ISO text, keys not listed are ignored. `extra` adds computed columns
+ * (target column, SQL over `x`).
  */
-function jsonRows<Row>(rows: readonly Row[], alias: string, columns: readonly (readonly [keyof Row & string, string])[]) {
-  return sql`json_to_recordset(${JSON.stringify(rows)}::json) AS ${sql.raw(alias)}(${sql.raw(columns.map(([name, type]) => `${name} ${type}`).join(', '))})`;
+function insertJsonRows<Row>(table: string, rows: readonly Row[], columns: readonly JsonColumn<Row>[], extra: readonly (readonly [string, string])[] = []) {
+  const stored = columns.filter(([, type]) => type !== 'input');
+  const targets = [...stored.map(([name]) => name), ...extra.map(([target]) => target)].join(', ');
+  const values = [...stored.map(([name, type]) => (type === 'json' ? `x.${name}::jsonb` : `x.${name}`)), ...extra.map(([, expr]) => expr)].join(', ');
+  const record = columns.map(([name, type]) => `${name} ${type === 'json' || type === 'input' ? 'text' : type}`).join(', ');
+  return sql`INSERT INTO ${sql.raw(table)} (${sql.raw(targets)}) SELECT ${sql.raw(values)} FROM json_to_recordset(${JSON.stringify(rows)}::json) AS x(${sql.raw(record)})`;
 }
 
-/** Intake's case columns and their types; the JSON ones travel as text (see `IntakeCaseValues`). */
+/** Intake's case columns; `search_text` is input only, stored as `search_tokens`. */
 const CASE_COLUMNS = [
   ['id', 'uuid'], ['tracking_no', 'text'], ['access_code_hash', 'text'], ['idempotency_key', 'text'], ['channel', 'text'],
   ['service_type', 'text'], ['category', 'text'], ['title', 'text'], ['description', 'text'], ['address', 'text'],
   ['lat', 'float8'], ['lng', 'float8'], ['building_code', 'text'], ['community_id', 'uuid'], ['grid_id', 'uuid'],
   ['location_source', 'text'], ['reporter_name', 'text'], ['reporter_phone', 'text'], ['reporter_id_no', 'text'],
   ['anonymous', 'bool'], ['people_involved', 'int4'], ['amount_involved', 'numeric'], ['urgency', 'text'], ['flags', 'text[]'],
-  ['risk_level', 'text'], ['risk_reasons', 'text'], ['status', 'text'], ['owner_org_id', 'uuid'], ['owner_path', 'text'],
+  ['risk_level', 'text'], ['risk_reasons', 'json'], ['status', 'text'], ['owner_org_id', 'uuid'], ['owner_path', 'text'],
   ['first_org_id', 'uuid'], ['first_path', 'text'], ['respond_by', 'timestamptz'], ['accept_by', 'timestamptz'],
-  ['resolve_by', 'timestamptz'], ['extra', 'text'], ['created_by', 'uuid'], ['created_at', 'timestamptz'],
-  ['updated_at', 'timestamptz'], ['search_text', 'text'],
-] as const satisfies readonly (readonly [keyof IntakeCaseValues, string])[];
+  ['resolve_by', 'timestamptz'], ['extra', 'json'], ['created_by', 'uuid'], ['created_at', 'timestamptz'],
+  ['updated_at', 'timestamptz'], ['search_text', 'input'],
+] as const satisfies readonly JsonColumn<IntakeCaseValues>[];
 
 const EVENT_COLUMNS = [
   ['case_id', 'uuid'], ['at', 'timestamptz'], ['actor_kind', 'text'], ['actor_id', 'uuid'], ['actor_name', 'text'],
   ['action', 'text'], ['from_status', 'text'], ['to_status', 'text'], ['org_id', 'uuid'], ['note', 'text'],
-  ['data', 'text'], ['attachments', 'text'],
-] as const satisfies readonly (readonly [keyof NewEventRow, string])[];
+  ['data', 'json'], ['attachments', 'json'],
+] as const satisfies readonly JsonColumn<NewEventRow>[];
+
+const TIMER_COLUMNS = [
+  ['kind', 'text'], ['subject_id', 'uuid'], ['due_at', 'timestamptz'], ['payload', 'json'], ['created_at', 'timestamptz'],
+] as const satisfies readonly JsonColumn<IntakeSideRows['timers'][number]>[];
+
+const OUTBOX_COLUMNS = [
+  ['topic', 'text'], ['payload', 'json'], ['created_at', 'timestamptz'], ['available_at', 'timestamptz'],
+] as const satisfies readonly JsonColumn<IntakeSideRows['messages'][number]>[];
 
 /**
  * Writes new cases, their first timeline events, their timers and outbox
@@ -159,41 +176,16 @@ const EVENT_COLUMNS = [
 export async function insertCasesWithEffects(db: Kysely<DB>, cases: readonly NewCaseWithEvent[], side: IntakeSideRows): Promise<CaseRow[]> {
   const links = cases.flatMap((c) => c.attachmentIds.map((id) => ({ id, case_id: c.row.id })));
   const parts = [
-    sql`c AS (
-      INSERT INTO cases (${sql.raw(CASE_COLUMNS.filter(([n]) => n !== 'search_text').map(([n]) => n).join(', '))}, search_tokens)
-      SELECT ${sql.raw(
-        CASE_COLUMNS.filter(([n]) => n !== 'search_text')
-          .map(([n]) => (n === 'risk_reasons' || n === 'extra' ? `x.${n}::jsonb` : `x.${n}`))
-          .join(', '),
-      )}, to_tsvector('simple', x.search_text)
-      FROM ${jsonRows(cases.map((c) => c.row), 'x', CASE_COLUMNS)}
-      RETURNING *)`,
+    sql`c AS (${insertJsonRows('cases', cases.map((c) => c.row), CASE_COLUMNS, [['search_tokens', "to_tsvector('simple', x.search_text)"]])} RETURNING *)`,
     // Events reference their case: foreign keys are checked at the end of the statement.
-    sql`e AS (
-      INSERT INTO case_events (${sql.raw(EVENT_COLUMNS.map(([n]) => n).join(', '))})
-      SELECT ${sql.raw(EVENT_COLUMNS.map(([n]) => (n === 'data' || n === 'attachments' ? `x.${n}::jsonb` : `x.${n}`)).join(', '))}
-      FROM ${jsonRows(cases.map((c) => c.event), 'x', EVENT_COLUMNS)})`,
-    ...(side.timers.length
-      ? [
-          sql`t AS (
-            INSERT INTO timers (kind, subject_id, due_at, payload, created_at)
-            SELECT x.kind, x.subject_id, x.due_at, x.payload::jsonb, x.created_at
-            FROM ${jsonRows(side.timers, 'x', [['kind', 'text'], ['subject_id', 'uuid'], ['due_at', 'timestamptz'], ['payload', 'text'], ['created_at', 'timestamptz']])})`,
-        ]
-      : []),
-    ...(side.messages.length
-      ? [
-          sql`o AS (
-            INSERT INTO outbox (topic, payload, created_at, available_at)
-            SELECT x.topic, x.payload::jsonb, x.created_at, x.available_at
-            FROM ${jsonRows(side.messages, 'x', [['topic', 'text'], ['payload', 'text'], ['created_at', 'timestamptz'], ['available_at', 'timestamptz']])})`,
-        ]
-      : []),
+    sql`e AS (${insertJsonRows('case_events', cases.map((c) => c.event), EVENT_COLUMNS)})`,
+    ...(side.timers.length ? [sql`t AS (${insertJsonRows('timers', side.timers, TIMER_COLUMNS)})`] : []),
+    ...(side.messages.length ? [sql`o AS (${insertJsonRows('outbox', side.messages, OUTBOX_COLUMNS)})`] : []),
     ...(links.length
       ? [
           sql`a AS (
             UPDATE attachments SET case_id = x.case_id
-            FROM ${jsonRows(links, 'x', [['id', 'uuid'], ['case_id', 'uuid']])}
+            FROM json_to_recordset(${JSON.stringify(links)}::json) AS x(id uuid, case_id uuid)
             WHERE attachments.id = x.id)`,
         ]
       : []),

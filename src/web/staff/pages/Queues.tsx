@@ -13,7 +13,7 @@ import { CaseTable } from '../components/CaseTable.js';
 import { useApi, useThrottled } from '../components/data.js';
 import { ErrorAlert, PageTitle } from '../components/ui.js';
 import { useI18n } from '../i18n.js';
-import type { CaseView } from './case-types.js';
+import { matchCount, type CaseList } from './case-types.js';
 
 const PASSIVE = ['comment', 'regrade', 'add_info'];
 type Tab = 'mine' | 'unit' | 'amber' | 'overdue' | 'risk' | 'all';
@@ -30,7 +30,7 @@ export function QueuesPage() {
   if (tab === 'amber') Object.assign(query, { warning: true, overdue: false });
   if (tab === 'overdue') query.overdue = true;
   if (tab === 'risk') query.riskLevel = risk;
-  const list = useApi<{ items: CaseView[]; total: number }>('/cases', query);
+  const list = useApi<CaseList>('/cases', query);
   const [flash, setFlash] = useState<Set<string>>(new Set());
   const flashTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
@@ -86,7 +86,7 @@ export function QueuesPage() {
         <ErrorAlert error={list.error} style={{ marginBottom: 8 }} />
         <CaseTable items={items} loading={list.loading && !list.data} flash={flash} />
         <Space style={{ marginTop: 8 }}>
-          <Typography.Text type="secondary">{t('common.total', { n: tab === 'mine' ? items.length : list.data?.total ?? 0 })}</Typography.Text>
+          <Typography.Text type="secondary">{t('common.total', { n: tab === 'mine' ? items.length : matchCount(list.data) })}</Typography.Text>
         </Space>
       </Card>
     </div>

@@ -12,7 +12,7 @@ import { useApi, useThrottled } from '../components/data.js';
 import { ErrorAlert, NotAvailable, PageTitle } from '../components/ui.js';
 import { useI18n } from '../i18n.js';
 import { Link } from '../router.js';
-import type { CaseView } from './case-types.js';
+import { matchCount, type CaseList } from './case-types.js';
 
 interface Notice {
   id: string;
@@ -29,8 +29,8 @@ interface Notice {
 export function SupervisionPage() {
   const { t, locale } = useI18n();
   const { token } = useAuth();
-  const overdue = useApi<{ items: CaseView[]; total: number }>('/cases', { overdue: true, open: true, pageSize: 100 });
-  const red = useApi<{ items: CaseView[]; total: number }>('/cases', { riskLevel: 'red', open: true, pageSize: 100 });
+  const overdue = useApi<CaseList>('/cases', { overdue: true, open: true, pageSize: 100 });
+  const red = useApi<CaseList>('/cases', { riskLevel: 'red', open: true, pageSize: 100 });
   const notices = useApi<{ items: Notice[] }>('/supervision/notices', { pageSize: 50 });
   const refresh = useThrottled(() => {
     overdue.reload();
@@ -46,13 +46,13 @@ export function SupervisionPage() {
       <PageTitle>{t('sup.title')}</PageTitle>
       <Row gutter={[12, 12]}>
         <Col span={24}>
-          <Card size="small" title={`${t('sup.overdue')} (${overdue.data?.total ?? 0})`} data-testid="sup-overdue">
+          <Card size="small" title={`${t('sup.overdue')} (${matchCount(overdue.data)})`} data-testid="sup-overdue">
             <ErrorAlert error={overdue.error} />
             <CaseTable items={overdue.data?.items ?? []} loading={overdue.loading && !overdue.data} />
           </Card>
         </Col>
         <Col span={24}>
-          <Card size="small" title={`${t('sup.red')} (${red.data?.total ?? 0})`} data-testid="sup-red">
+          <Card size="small" title={`${t('sup.red')} (${matchCount(red.data)})`} data-testid="sup-red">
             <ErrorAlert error={red.error} />
             <CaseTable items={red.data?.items ?? []} loading={red.loading && !red.data} />
           </Card>

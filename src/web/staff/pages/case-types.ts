@@ -50,3 +50,16 @@ export interface CaseEvent {
   data: Record<string, unknown>;
   attachments: { id: string; fileName: string; mimeType: string }[];
 }
+
+/** A page of `GET /cases`. `totalCapped`: there are more matches than `total` (counting them all costs too much). */
+export interface CaseList {
+  items: CaseView[];
+  total: number;
+  totalCapped?: boolean;
+}
+
+/** How many matches a list has, as people read it: "1000+" when the server stopped counting. */
+export function matchCount(list: CaseList | undefined): string {
+  if (!list) return '0';
+  return list.totalCapped ? `${list.total}+` : String(list.total);
+}

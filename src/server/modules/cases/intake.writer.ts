@@ -26,7 +26,7 @@ import type { outboxMessage } from '../../platform/outbox.js';
 import { newTimerRows, type ScheduleTimerInput } from '../../platform/timers.js';
 import * as repo from './cases.repo.js';
 
-/** Cases per statement at most: bounds one statement's size (≈3 kB of JSON per case) and its latency. */
+/** Cases per statement at most: bounds one statement's size (a few kB of JSON per case) and its latency. */
 export const MAX_BATCH = 100;
 
 export interface CaseToWrite extends repo.NewCaseWithEvent {

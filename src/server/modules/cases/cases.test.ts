@@ -147,6 +147,10 @@ describe('bad input', () => {
     ['secretary channel without a level', { channel: 'secretary' }, 'body.secretaryLevel'],
     ['unknown attachment', { attachmentIds: ['00000000-0000-4000-8000-000000000000'] }, 'body.attachmentIds'],
     ['attachment id not a uuid', { attachmentIds: ['x'] }, 'body.attachmentIds.0'],
+    // PostgreSQL text cannot store U+0000: refused up front, not a 500 from the database.
+    ['NUL character in the title', { title: '工资\u0000拖欠' }, 'body.title'],
+    ['NUL character in the description', { description: '拖欠\u0000' }, 'body.description'],
+    ['NUL character in the reporter name', { reporter: { name: '张\u0000三', phone: '13812345678' } }, 'body.reporter.name'],
   ];
 
   it.each(bad.map(([label, change, path]) => ({ label, change, path })))('$label → 400 naming $path, nothing written', async ({ change, path }) => {
@@ -163,6 +167,17 @@ describe('bad input', () => {
     expect(await countCases()).toBe(before);
     const eventsAfter = Number((await t.database.db.selectFrom('case_events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
     expect(eventsAfter).toBe(eventsBefore);
+  });
+
+  it('a NUL character in a search is a 400 naming the parameter; a typed backslash-u0000 is just text', async () => {
+    const headers = await t.as('biyan.reception');
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/cases?q=%E5%B7%A5%E8%B5%84%00', headers });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details.fields.map((f: { path: string }) => f.path)).toEqual(['querystring.q']);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/cases?q=%5Cu0000', headers })).statusCode).toBe(200);
+    const typed = await post('biyan.reception', { ...wageCase, description: '居民输入了 \\u0000 这几个字符' });
+    expect(typed.statusCode).toBe(201);
+    expect(typed.json().description).toBe('居民输入了 \\u0000 这几个字符');
   });
 
   it('malformed JSON is a 400, not a 500', async () => {

@@ -36,12 +36,13 @@ export interface ServerHandle {
  * `dataDir` the server uses PGlite there; otherwise the caller's DATABASE_URL.
  * Its log goes to a temporary file (removed by `stop`), so a full pipe can never slow the server down.
  */
-export async function startServer(opts: { dataDir?: string; logLevel: string; env?: Record<string, string>; nodeArgs?: string[] }): Promise<ServerHandle> {
+export async function startServer(opts: { dataDir?: string; logLevel: string; env?: Record<string, string>; nodeArgs?: string[]; serverArgs?: string[] }): Promise<ServerHandle> {
   const port = await freePort();
   const logFile = path.join(os.tmpdir(), `fengqiao-bench-server-${process.pid}-${port}.log`);
   const out = fs.openSync(logFile, 'w');
   const args = [...(opts.nodeArgs ?? []), path.join(ROOT, 'bin/fengqiao.js'), 'serve', '--demo', '--host', '127.0.0.1', '--port', String(port)];
   if (opts.dataDir) args.push('--data-dir', opts.dataDir);
+  args.push(...(opts.serverArgs ?? []));
   const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: opts.logLevel, NODE_ENV: 'production', ...(opts.env ?? {}) };
   if (opts.dataDir) delete env.DATABASE_URL;
   const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', out, out] });
@@ -153,6 +154,11 @@ export function machineLine(): string {
   return `${os.cpus().length} CPU (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, node ${process.version}`;
 }
 
+/** CPU seconds used so far by the server: its process and its children (the workers of `serve --workers`). */
+export function serverCpuSeconds(pid: number): number {
+  return [...treeCpuSeconds(pid).values()].reduce((a, b) => a + (Number.isNaN(b) ? 0 : b), 0);
+}
+
 /** CPU seconds used so far by a process and by each of its children (a PostgreSQL postmaster and its backends), by pid. */
 export function treeCpuSeconds(rootPid: number): Map<number, number> {
   const out = new Map<number, number>([[rootPid, processCpuSeconds(rootPid)]]);
@@ -198,7 +204,7 @@ export function cpuBreakdown(serverPid: number | null, pgPid: number | null): ()
     const usage = process.cpuUsage();
     return {
       busy: (stat.reduce((a, b) => a + b, 0) - stat[3] - (stat[4] ?? 0)) / 100,
-      server: serverPid ? processCpuSeconds(serverPid) : 0,
+      server: serverPid ? serverCpuSeconds(serverPid) : 0,
       self: (usage.user + usage.system) / 1e6,
       postgres: pgPid ? treeCpuSeconds(pgPid) : new Map<number, number>(),
       at: performance.now(),

@@ -12,6 +12,7 @@
  * Options: --connections 64 --duration 20 --count 40000 --warmup 2000
  *          --raw-duration 15 --no-raw --log-level warn --engine pg|pglite
  *          --cpu-prof DIR (profile the server with node --cpu-prof)
+ *          --workers N (PostgreSQL: serve --workers N, N server processes on the port)
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -22,7 +23,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { caseSearchText } from '../src/server/modules/cases/search.rules.js';
 import { caseBody, percentile, progress, rng, type BuildingRef } from './case-samples.js';
-import { cpuBreakdown, cpuSampler, postmasterPid, getJson, httpRequest, loadAverage, login, machineLine, processCpuSeconds, startServer } from './bench-support.js';
+import { cpuBreakdown, cpuSampler, postmasterPid, getJson, httpRequest, loadAverage, login, machineLine, serverCpuSeconds, startServer } from './bench-support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,6 +39,7 @@ const { values: args } = parseArgs({
     'raw-batch-connections': { type: 'string', default: '8' },
     'log-level': { type: 'string', default: 'warn' },
     'cpu-prof': { type: 'string' },
+    workers: { type: 'string' },
   },
 });
 
@@ -82,7 +84,7 @@ async function runLoad(agent: http.Agent, port: number, token: string, bodies: s
   const deadline = started + seconds * 1000;
   const busy = cpuSampler();
   const breakdown = cpuBreakdown(serverPid, pgPid);
-  const cpu0 = processCpuSeconds(serverPid);
+  const cpu0 = serverCpuSeconds(serverPid);
   const ticker = setInterval(() => progress(`${label}: ${done} requests, ${Math.round(done / ((performance.now() - started) / 1000))}/s`), 500);
   const worker = async () => {
     for (;;) {
@@ -110,7 +112,7 @@ async function runLoad(agent: http.Agent, port: number, token: string, bodies: s
   progress(`${label}: ${done} requests in ${elapsedS.toFixed(1)} s`, true);
   const slowest = [...latencies.slice(0, done).keys()].sort((a, b) => latencies[b] - latencies[a]).slice(0, 3);
   const tail = slowest.map((i) => `${latencies[i].toFixed(0)} ms (sent at +${(startedAt[i] / 1000).toFixed(1)} s)`).join(', ');
-  return { done, elapsedS, latencies: latencies.slice(0, done).sort(), errors, errorSamples, cpuBusy: busy(), serverCpuS: processCpuSeconds(serverPid) - cpu0, tail, cpu: breakdown() };
+  return { done, elapsedS, latencies: latencies.slice(0, done).sort(), errors, errorSamples, cpuBusy: busy(), serverCpuS: serverCpuSeconds(serverPid) - cpu0, tail, cpu: breakdown() };
 }
 
 function summary(r: { done: number; elapsedS: number; latencies: Float64Array }) {
@@ -411,7 +413,8 @@ async function main() {
   const dataDir = engine === 'pglite' ? fs.mkdtempSync(path.join(os.tmpdir(), 'fengqiao-bench-')) : undefined;
   const nodeArgs = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`] : [];
   const t0 = performance.now();
-  const server = await startServer({ dataDir, logLevel: args['log-level']!, nodeArgs });
+  const serverArgs = args.workers ? ['--workers', args.workers] : [];
+  const server = await startServer({ dataDir, logLevel: args['log-level']!, nodeArgs, serverArgs });
   console.log(`server pid ${server.pid} on 127.0.0.1:${server.port}, ready in ${((performance.now() - t0) / 1000).toFixed(1)} s (log: ${server.logFile})`);
   let http1: ReturnType<typeof summary>;
   try {

@@ -33,6 +33,7 @@ function configFrom(opts: GlobalOpts & Record<string, unknown>): Config {
     host: opts.host as string | undefined,
     demo: opts.demo as boolean | undefined,
     testClock: opts.testClock as boolean | undefined,
+    workers: opts.workers as string | undefined,
   });
 }
 
@@ -93,6 +94,7 @@ export function buildCli(): Command {
     .option('--data-dir <dir>', 'embedded database directory')
     .option('--demo', 'load the demo district and users if missing')
     .option('--test-clock', 'enable POST /api/v1/admin/clock (refused in production)')
+    .option('--workers <n>', 'server processes sharing the port (PostgreSQL only; default 1)')
     .action(async (opts) => serve(configFrom({ ...program.opts(), ...opts })));
 
   program

@@ -16,6 +16,8 @@ export interface Config {
   demo: boolean;
   demoPassword: string;
   testClock: boolean;
+  /** Server processes (`serve --workers`, FENGQIAO_WORKERS); more than 1 only on PostgreSQL. */
+  workers: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   corsOrigins: string[];
   sessionTtlHours: number;
@@ -47,6 +49,7 @@ export interface ConfigFlags {
   dataDir?: string;
   demo?: boolean;
   testClock?: boolean;
+  workers?: string | number;
   logLevel?: string;
 }
 
@@ -77,6 +80,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
   }
+  const workers = intSetting('workers (FENGQIAO_WORKERS / --workers)', flags.workers ?? env.FENGQIAO_WORKERS, 1, 1, 64);
+  // PGlite is one process's embedded database; the test clock lives in one process's memory.
+  if (workers > 1 && !databaseUrl) throw new ConfigError('--workers above 1 needs PostgreSQL (DATABASE_URL): the embedded database serves one process');
+  if (workers > 1 && testClock) throw new ConfigError('--workers above 1 cannot be combined with --test-clock: each process would have its own clock');
   const demoPassword = env.FENGQIAO_DEMO_PASSWORD || 'Demo@2026';
   if (demoPassword.length < 8) throw new ConfigError('FENGQIAO_DEMO_PASSWORD must be at least 8 characters');
   return {
@@ -88,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     demo: flags.demo ?? false,
     demoPassword,
     testClock,
+    workers,
     logLevel: oneOf(
       'LOG_LEVEL',
       flags.logLevel ?? env.LOG_LEVEL,

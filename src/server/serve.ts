@@ -72,6 +72,8 @@ async function prepare(database: Awaited<ReturnType<typeof openDatabase>>, confi
 /** A worker that dies this many times within RESTART_WINDOW_MS means something is broken: stop, do not spin. */
 const MAX_RESTARTS = 5;
 const RESTART_WINDOW_MS = 60_000;
+/** How long workers get to finish their requests and close on SIGTERM before they are killed. */
+const SHUTDOWN_GRACE_MS = 30_000;
 
 /**
  * The supervisor of `--workers N`: prepares the database once, forks the
@@ -89,10 +91,17 @@ async function supervise(config: Config): Promise<void> {
   const log = (message: string) => console.log(JSON.stringify({ level: 30, time: Date.now(), pid: process.pid, msg: message }));
   let stopping = false;
   const restarts: number[] = [];
-  const fork = (): Worker => cluster.fork();
+  // Our own list: cluster.workers drops a worker only once it has both exited and disconnected,
+  // in either order, so it may still list a worker whose 'exit' is being handled.
+  const live = new Map<number, Worker>();
+  const fork = () => {
+    const worker = cluster.fork();
+    live.set(worker.id, worker);
+  };
   cluster.on('exit', (worker, code, signal) => {
+    live.delete(worker.id);
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(process.exitCode ?? 0);
+      if (live.size === 0) process.exit(process.exitCode ?? 0);
       return;
     }
     const now = Date.now();
@@ -117,9 +126,12 @@ async function supervise(config: Config): Promise<void> {
   const stopAll = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
-    if (workers.length === 0) process.exit(process.exitCode ?? 0);
-    for (const worker of workers) worker.process.kill(signal);
+    if (live.size === 0) process.exit(process.exitCode ?? 0);
+    for (const worker of live.values()) worker.process.kill(signal);
+    // A worker that does not finish its shutdown in time is killed, so the supervisor always ends.
+    setTimeout(() => {
+      for (const worker of live.values()) worker.process.kill('SIGKILL');
+    }, SHUTDOWN_GRACE_MS).unref();
   };
   process.on('SIGINT', () => stopAll('SIGINT'));
   process.on('SIGTERM', () => stopAll('SIGTERM'));

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs Debian's Chromium and the Noto CJK fonts for the browser tests, only
+# Installs Debian's Chromium, the Noto CJK fonts and poppler for the browser and QR poster tests, only
 # when missing, so a warm CI image skips apt entirely. The e2e specs drive
 # /usr/bin/chromium through playwright-core (no bundled browser download).
 set -euo pipefail

@@ -13,6 +13,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/test-app.js';
 import { findOrgByCode } from '../orgs/orgs.repo.js';
+import { CJK_FONT_PATHS } from './qr.posters.js';
 
 // jsqr is CommonJS: its module object is the function and also carries it as `default` (what the types describe).
 const jsQR = jsqrModule.default;
@@ -22,6 +23,8 @@ let biyanId: string;
 let biyanCodes: string[];
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fengqiao-qr-'));
 const hasPdftoppm = spawnSync('pdftoppm', ['-v']).error === undefined;
+// Debian's fonts-noto-cjk: `.ci/run` installs it before the tests; on a machine without it the posters answer 503.
+const hasCjkFont = CJK_FONT_PATHS.some((p) => fs.existsSync(p));
 
 beforeAll(async () => {
   t = await createTestApp({ env: { FENGQIAO_PUBLIC_URL: PUBLIC_URL } });
@@ -79,7 +82,14 @@ describe('the building URL /q/{code}', () => {
 });
 
 describe('QR posters', () => {
-  it('prints one A4 page per building of a community, with the CJK font embedded and a QR code of the building URL', async () => {
+  it.skipIf(hasCjkFont)('answers 503 naming the missing font package when fonts-noto-cjk is not installed', async () => {
+    console.warn('fonts-noto-cjk is not installed: the poster PDF tests are skipped and the 503 answer is checked instead');
+    const res = await t.app.inject({ method: 'GET', url: `/api/v1/qr/posters?buildingCode=${biyanCodes[1]}`, headers: await t.as('biyan.reception') });
+    expect(res.statusCode).toBe(503);
+    expect(JSON.stringify(res.json())).toContain('fonts-noto-cjk');
+  });
+
+  it.runIf(hasCjkFont)('prints one A4 page per building of a community, with the CJK font embedded and a QR code of the building URL', async () => {
     expect(biyanCodes.length).toBeGreaterThan(1);
     const res = await t.app.inject({ method: 'GET', url: `/api/v1/qr/posters?communityId=${biyanId}`, headers: await t.as('biyan.secretary') });
     expect(res.statusCode).toBe(200);
@@ -100,7 +110,7 @@ describe('QR posters', () => {
     expect(decodePage(pdf, biyanCodes.length)).toBe(`${PUBLIC_URL}/q/${biyanCodes[biyanCodes.length - 1]}`);
   });
 
-  it('prints a single building', async () => {
+  it.runIf(hasCjkFont)('prints a single building', async () => {
     const res = await t.app.inject({ method: 'GET', url: `/api/v1/qr/posters?buildingCode=${biyanCodes[1]}`, headers: await t.as('biyan.reception') });
     expect(res.statusCode).toBe(200);
     expect(pageCount(res.rawPayload)).toBe(1);

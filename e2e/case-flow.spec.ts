@@ -30,9 +30,17 @@ async function act(page: Page, action: string, fill?: (dialog: ReturnType<Page['
   await page.locator(`[data-testid="case-actions"] button[data-action="${action}"]`).click();
   const dialog = page.locator('.ant-modal').filter({ has: page.locator('form#action') });
   await dialog.waitFor({ state: 'visible' });
+  // Let antd's zoom-in finish first: one CI run saw the confirm click land during it and the dialog never close.
+  await page.waitForFunction(() => !document.querySelector('.ant-modal.ant-zoom-appear'));
   if (fill) await fill(dialog);
   await dialog.locator('[data-testid="action-confirm"]').click();
-  await dialog.waitFor({ state: 'hidden' });
+  try {
+    await dialog.waitFor({ state: 'hidden' });
+  } catch (err) {
+    // Keep what the dialog showed (a server error, a validation message) for whoever reads the failure.
+    await shot(page, `failed-${action}-dialog`);
+    throw new Error(`the ${action} dialog stayed open; it shows: ${(await dialog.textContent())?.slice(0, 500)}`, { cause: err });
+  }
 }
 
 beforeAll(async () => {

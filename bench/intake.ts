@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { caseSearchText } from '../src/server/modules/cases/search.rules.js';
 import { caseBody, percentile, progress, rng, type BuildingRef } from './case-samples.js';
-import { cpuBreakdown, cpuSampler, postmasterPid, getJson, httpRequest, loadAverage, login, machineLine, serverCpuSeconds, startServer } from './bench-support.js';
+import { cpuBreakdown, cpuProbe, cpuSampler, postmasterPid, getJson, httpRequest, loadAverage, login, machineLine, serverCpuSeconds, startServer } from './bench-support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -402,7 +402,7 @@ function report(label: string, r: LoadResult) {
 }
 
 async function main() {
-  console.log(`machine: ${machineLine()}; load average before: ${loadAverage()}`);
+  console.log(`machine: ${machineLine()}; load average before: ${loadAverage()}; ${cpuProbe()}`);
   console.log(`engine: ${engine === 'pg' ? 'PostgreSQL (DATABASE_URL)' : 'PGlite (temporary data dir)'}; ${connections} connections; server LOG_LEVEL=${args['log-level']}`);
   let pgVersion = '';
   const pool = engine === 'pg' ? new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 }) : null;
@@ -466,6 +466,7 @@ async function main() {
   }
   await pool?.end();
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  console.log(`after the run: ${cpuProbe()}`);
 }
 
 main().catch((err) => {

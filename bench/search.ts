@@ -26,7 +26,7 @@ import { loadActor } from '../src/server/platform/auth.js';
 import { listCases } from '../src/server/modules/cases/cases.repo.js';
 import { caseSearchText, searchQuery } from '../src/server/modules/cases/search.rules.js';
 import { SEARCH_WORDS, percentile, pick, progress, rng, sampleText } from './case-samples.js';
-import { cpuBreakdown, getJson, loadAverage, login, machineLine, postmasterPid, startServer } from './bench-support.js';
+import { cpuBreakdown, cpuProbe, getJson, loadAverage, login, machineLine, postmasterPid, startServer } from './bench-support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -171,7 +171,7 @@ async function explain(pool: pg.Pool, username: string, q: string) {
 }
 
 async function main() {
-  console.log(`machine: ${machineLine()}; load average before: ${loadAverage()}`);
+  console.log(`machine: ${machineLine()}; load average before: ${loadAverage()}; ${cpuProbe()}`);
   const server = await startServer({ logLevel: args['log-level']! });
   const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
   try {

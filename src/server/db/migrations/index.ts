@@ -14,6 +14,7 @@ import * as m0007 from './0007_dashboard_counters.js';
 import * as m0008 from './0008_case_search.js';
 import * as m0009 from './0009_intake_path.js';
 import * as m0010 from './0010_counter_slots.js';
+import * as m0011 from './0011_timer_indexes.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0008_case_search': m0008,
   '0009_intake_path': m0009,
   '0010_counter_slots': m0010,
+  '0011_timer_indexes': m0011,
 };

@@ -29,6 +29,7 @@ export async function ensureNightlyReconcile(db: Kysely<DB>, now: Date): Promise
   const pending = await db
     .selectFrom('timers')
     .select('id')
+    .where('subject_id', '=', RECONCILE_SUBJECT)
     .where('kind', '=', TIMER_RECONCILE)
     .where('fired_at', 'is', null)
     .where('cancelled_at', 'is', null)

@@ -91,7 +91,8 @@ export const deliverNotify: Deliverer = batchDeliverer(async (trx, ctx, rows, af
   const toInsert = [];
   for (const [i, { row, p }] of messages.entries()) {
     if (recipients[i].length === 0) {
-      ctx.log.warn({ outboxId: row.id, kind: p.kind, recipients: p.recipients }, 'notification has no recipients');
+      // After commit: a batch attempt that is rolled back and retried row by row must not warn twice.
+      afterCommit(() => ctx.log.warn({ outboxId: row.id, kind: p.kind, recipients: p.recipients }, 'notification has no recipients'));
       continue;
     }
     const title = split(p.title);

@@ -11,7 +11,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { verifyAudit } from './platform/audit.js';
 import { systemClock } from './platform/clock.js';
 import { AppError } from './platform/errors.js';
-import { translate } from './platform/messages.js';
+import { translate, translateField } from './platform/messages.js';
 import { seedDemo } from './modules/demo/demo.seed.js';
 import { progressReporter, seedBulkCases, stepReporter } from './modules/demo/bulk-cases.js';
 import { reconcile } from './modules/dashboard/dashboard.service.js';
@@ -226,7 +226,7 @@ export function reportCliError(err: unknown): void {
   if (err instanceof ConfigError || err instanceof DataDirLockedError) {
     console.error(`fengqiao: ${err.message}`);
   } else if (err instanceof AppError) {
-    const fields = err.fields.map((f) => ` ${f.path} (${f.keyword}${f.params?.reason ? `: ${f.params.reason}` : ''})`).join(';');
+    const fields = err.fields.map((f) => ` ${f.path}: ${translateField(f.keyword, 'en', f.params)}`).join(';');
     console.error(`fengqiao: ${translate(err.code, 'en', err.params)}${fields}`);
   } else {
     console.error(err);

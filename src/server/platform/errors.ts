@@ -3,6 +3,8 @@
  * here, and to a localised message in messages.ts, so clients always get the
  * same `{ error: { code, message, details } }` shape.
  */
+import type { Localised } from './messages.js';
+
 export type ErrorCode =
   | 'VALIDATION_FAILED'
   | 'NOT_FOUND'
@@ -85,8 +87,14 @@ export class AppError extends Error {
     return new AppError('VALIDATION_FAILED', {}, {}, fields);
   }
 
-  static invalidField(path: string, reason: string): AppError {
-    return AppError.invalid([{ path, keyword: 'invalid', params: { reason } }]);
+  /** One field broke a business rule; `reason` is the whole sentence in both languages (`l(zh, en)`). */
+  static invalidField(path: string, reason: Localised): AppError {
+    return AppError.invalid([{ path, keyword: 'rule', params: { reason } }]);
+  }
+
+  /** The request conflicts with the record's state; `reason` in both languages. */
+  static conflict(reason: Localised, extra: Record<string, unknown> = {}): AppError {
+    return new AppError('CONFLICT', { reason }, extra);
   }
 }
 

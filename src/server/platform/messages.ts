@@ -5,7 +5,22 @@
  */
 export type Locale = 'zh-CN' | 'en';
 
-type Catalogue = Record<string, { 'zh-CN': string; en: string }>;
+/** A text in both languages, for messages composed outside this catalogue (business-rule reasons). */
+export interface Localised {
+  'zh-CN': string;
+  en: string;
+}
+
+/** Both languages of a message, built where the rule is: `l('需要备注', 'a note is required')`. */
+export function l(zh: string, en: string): Localised {
+  return { 'zh-CN': zh, en };
+}
+
+export function isLocalised(value: unknown): value is Localised {
+  return typeof value === 'object' && value !== null && typeof (value as Localised)['zh-CN'] === 'string' && typeof (value as Localised).en === 'string';
+}
+
+type Catalogue = Record<string, Localised>;
 
 const catalogue: Catalogue = {
   VALIDATION_FAILED: { 'zh-CN': '提交的数据有误，请检查标注的字段', en: 'The request has invalid fields' },
@@ -73,6 +88,8 @@ const fieldCatalogue: Catalogue = {
   uniqueItems: { 'zh-CN': '不能有重复项', en: 'must not contain duplicates' },
   anyOf: { 'zh-CN': '不符合任何允许的格式', en: 'matches none of the allowed shapes' },
   invalid: { 'zh-CN': '无效：{reason}', en: 'is invalid: {reason}' },
+  // A business rule's own sentence (AppError.invalidField): shown as it is, in the reader's language.
+  rule: { 'zh-CN': '{reason}', en: '{reason}' },
 };
 
 /** Record names used in NOT_FOUND / DUPLICATE messages. */
@@ -93,6 +110,7 @@ function fill(template: string, params: Record<string, unknown> = {}, locale?: L
     const value = params[key];
     if (value === undefined) return `{${key}}`;
     if (key === 'what' && locale && typeof value === 'string' && nouns[value]) return nouns[value][locale];
+    if (isLocalised(value)) return value[locale ?? 'zh-CN'];
     return String(value);
   });
 }
@@ -104,8 +122,8 @@ export function translate(code: string, locale: Locale, params?: Record<string, 
 
 export function translateField(keyword: string, locale: Locale, params?: Record<string, unknown>): string {
   const entry = fieldCatalogue[keyword];
-  if (!entry) return fill(fieldCatalogue.invalid[locale], { reason: keyword, ...params });
-  return fill(entry[locale], params);
+  if (!entry) return fill(fieldCatalogue.invalid[locale], { reason: keyword, ...params }, locale);
+  return fill(entry[locale], params, locale);
 }
 
 /** Picks zh-CN unless the client prefers English. */

@@ -7,8 +7,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { AppError } from './errors.js';
+import { l } from './messages.js';
 
-const REASON = 'contains a NUL character (\\u0000), which cannot be stored';
+const REASON = l('含有无法保存的空字符（\\u0000）', 'contains a NUL character (\\u0000), which cannot be stored');
 
 /** The path (`prefix.a.0.b`) of the first string, or object key, holding U+0000 in `value`; null if none. */
 export function nulPath(value: unknown, prefix: string): string | null {

@@ -7,6 +7,7 @@ import type { DB } from '../../db/schema.js';
 import { appendAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
+import { l } from '../../platform/messages.js';
 import { can, scopeRoots, type Actor } from '../../platform/policies.js';
 import { requirePermission } from '../../platform/scope.js';
 import { inTransaction } from '../../platform/tx.js';
@@ -28,7 +29,7 @@ export async function writeWeights(ctx: AppContext, actor: Actor, value: unknown
   requirePermission(actor, 'config:write');
   const checked = validateWeights(value);
   if (!checked.ok) {
-    throw AppError.invalid(checked.issues.map((i) => ({ path: i.path ? `body.${i.path}` : 'body', keyword: 'invalid', params: { reason: i.reason } })));
+    throw AppError.invalid(checked.issues.map((i) => ({ path: i.path ? `body.${i.path}` : 'body', keyword: 'rule', params: { reason: i.reason } })));
   }
   await inTransaction(ctx, async (trx) => {
     await repo.upsertWeights(trx, checked.weights, ctx.clock.now(), actor.id);
@@ -122,7 +123,7 @@ export interface RankingQuery {
 
 function rangeOf(ctx: AppContext, period: Period, date: string | undefined): PeriodRange {
   const d = date ?? shanghaiDate(ctx.clock.now());
-  if (!isValidDate(d)) throw AppError.invalidField('querystring.date', 'expected a date YYYY-MM-DD');
+  if (!isValidDate(d)) throw AppError.invalidField('querystring.date', l('日期格式应为 YYYY-MM-DD', 'expected a date YYYY-MM-DD'));
   return periodRange(period, d);
 }
 

@@ -221,6 +221,7 @@ describe('quarterly assessment', () => {
     const bad = await call('district.admin', 'PUT', '/config/assessment-weights', { ...weights, rates: { ...weights.rates, resolutionRate: -1, nonsense: 1 } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.details.fields.map((f: { path: string }) => f.path).sort()).toEqual(['body.rates.nonsense', 'body.rates.resolutionRate']);
+    expect(bad.json().error.details.fields).toContainEqual({ path: 'body.rates.resolutionRate', message: '应为0到1000之间的数值' });
     // Only satisfaction counts, no deductions: changzhen (0 of 1 satisfied) scores 0, biyan 100.
     const only = { ...weights, rates: Object.fromEntries(RATES.map((r) => [r, r === 'satisfactionRate' ? 1 : 0])), deductions: { slaMisses: 0, orderFaults: 0, overdueNotices: 0 } };
     expect((await call('district.admin', 'PUT', '/config/assessment-weights', only)).statusCode).toBe(200);

@@ -9,6 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { ApiModule, AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
+import { l } from '../../platform/messages.js';
 import { verifiedPhone } from '../public/otp.service.js';
 import { contentDisposition, MAX_UPLOAD_BYTES } from './attachments.rules.js';
 import * as service from './attachments.service.js';
@@ -50,7 +51,7 @@ export const attachmentsModule: ApiModule = async (api, ctx) => {
       async (req, reply) => {
         const party = await partyOf(ctx, req);
         const part = await req.file();
-        if (!part) throw AppError.invalidField('body.file', 'attach one file');
+        if (!part) throw AppError.invalidField('body.file', l('请附上一个文件', 'attach one file'));
         const row = await service.storeUpload(ctx, party, { stream: part.file, fileName: part.filename, truncated: () => part.file.truncated });
         return reply.status(201).send({ id: row.id, fileName: row.file_name, mimeType: row.mime_type, size: row.size_bytes });
       },

@@ -6,6 +6,7 @@
  */
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
+import { l } from '../../platform/messages.js';
 import { can, type Actor, type Permission } from '../../platform/policies.js';
 import { inTransaction, type AfterCommit } from '../../platform/tx.js';
 import { cancelTimers, scheduleTimer } from '../../platform/timers.js';
@@ -14,7 +15,7 @@ import {
   MAJOR_ESCALATION_RESOLVE, computeDeadlines, deadlineFor, remainingOnSuspend, resumeDeadline, targetsFor, type Remaining,
   type WorkCalendar, type SlaPolicy,
 } from './deadlines.rules.js';
-import { transition, type CaseAction, type CaseState } from './lifecycle.rules.js';
+import { ACTION_NAMES, STATE_NAMES, transition, type CaseAction, type CaseState } from './lifecycle.rules.js';
 import type { RiskLevel } from './grading.rules.js';
 import * as repo from './cases.repo.js';
 import { clockKinds, deadlineFlags, escalationTarget, runningClocks } from './cases.rules.js';
@@ -80,9 +81,9 @@ interface Applied {
 type Org = NonNullable<Awaited<ReturnType<typeof repo.findOrg>>>;
 
 async function targetOrg(trx: Trx, id: string | undefined, field = 'body.targetOrgId'): Promise<Org> {
-  if (!id) throw AppError.invalidField(field, 'choose the unit');
+  if (!id) throw AppError.invalidField(field, l('请选择单位', 'choose the unit'));
   const org = await repo.findOrg(trx, id);
-  if (!org || !org.active) throw AppError.invalidField(field, 'unknown or inactive unit');
+  if (!org || !org.active) throw AppError.invalidField(field, l('单位不存在或已停用', 'unknown or inactive unit'));
   return org;
 }
 
@@ -93,7 +94,7 @@ export async function nextLevelUp(trx: Trx, row: repo.CaseRow): Promise<Org> {
   const byId = new Map(line.map((o) => [o.id, o]));
   const ancestors = lineOf(row.owner_path).slice(0, -1).map((id) => byId.get(id)!).filter(Boolean);
   const targetId = owner ? escalationTarget({ type: owner.type as OrgType, parent_id: owner.parent_id }, ancestors.map((a) => ({ id: a.id, type: a.type as OrgType }))) : null;
-  if (!targetId) throw new AppError('CONFLICT', { reason: 'the case is already at the top of the escalation ladder' });
+  if (!targetId) throw AppError.conflict(l('该诉求已在最高层级，无法再提级', 'the case is already at the top of the escalation ladder'));
   return (await repo.findOrg(trx, targetId))!;
 }
 
@@ -118,7 +119,7 @@ export function flagsAfter(row: repo.CaseRow, patch: repo.CasePatch, now: Date, 
 }
 
 export async function performAction(ctx: AppContext, actor: Actor, caseId: string, input: ActionInput): Promise<repo.CaseRow> {
-  if (NOTE_REQUIRED.includes(input.action) && !input.note?.trim()) throw AppError.invalidField('body.note', 'a note (reason) is required for this action');
+  if (NOTE_REQUIRED.includes(input.action) && !input.note?.trim()) throw AppError.invalidField('body.note', l('此操作需要填写说明（原因）', 'a note (reason) is required for this action'));
   const sla = await slaContext(ctx.db);
   return inTransaction(ctx, async (trx, afterCommit) => {
     const row = await repo.lockCase(trx, caseId);
@@ -155,7 +156,7 @@ export async function applyStep(
   const from = row.status as CaseState;
   const step = transition(from, input.action, { responded: Boolean(row.responded_at), suspendedFrom: row.status_before_suspend as CaseState | null });
   if (!step.ok) {
-    throw new AppError('ILLEGAL_TRANSITION', { status: from, action: input.action }, { allowedActions: step.allowed });
+    throw new AppError('ILLEGAL_TRANSITION', { status: STATE_NAMES[from], action: ACTION_NAMES[input.action] }, { allowedActions: step.allowed });
   }
   const now = ctx.clock.now();
   const applied = await applyEffects(ctx, trx, by.actor, row, input, now, calendar, policy);
@@ -184,7 +185,7 @@ export async function applyStep(
 async function attachAll(trx: Trx, caseId: string, ids: string[]) {
   const rows = await repo.attachmentsByIds(trx, ids);
   if (rows.length !== ids.length || rows.some((a) => a.case_id && a.case_id !== caseId)) {
-    throw AppError.invalidField('body.attachmentIds', 'unknown or already used attachment');
+    throw AppError.invalidField('body.attachmentIds', l('附件不存在或已被使用', 'unknown or already used attachment'));
   }
   await trx.updateTable('attachments').set({ case_id: caseId }).where('id', 'in', ids).execute();
   return rows.map((a) => ({ id: a.id, fileName: a.file_name, mimeType: a.mime_type }));
@@ -209,13 +210,13 @@ async function applyEffects(
       return { patch: { accepted_at: now, resolve_by: d.resolveBy, responded_at: row.responded_at ?? now }, data: { resolveBy: d.resolveBy.toISOString() } };
     }
     case 'reject':
-      if (!input.redirectTo?.trim()) throw AppError.invalidField('body.redirectTo', 'tell the resident where to go instead');
+      if (!input.redirectTo?.trim()) throw AppError.invalidField('body.redirectTo', l('请告知群众应当向哪里反映', 'tell the resident where to go instead'));
       return { patch: { responded_at: row.responded_at ?? now }, data: { redirectTo: input.redirectTo.trim() } };
     case 'dispatch':
     case 'transfer': {
       const suggested = (row.extra as { routing?: { suggestedOrgId?: string } }).routing?.suggestedOrgId;
       const target = await targetOrg(trx, input.targetOrgId ?? (input.action === 'dispatch' ? suggested : undefined));
-      if (target.id === row.owner_org_id && input.action === 'transfer') throw AppError.invalidField('body.targetOrgId', 'the case is already there');
+      if (target.id === row.owner_org_id && input.action === 'transfer') throw AppError.invalidField('body.targetOrgId', l('该诉求已在这个单位', 'the case is already there'));
       return {
         patch: { owner_org_id: target.id, owner_path: target.path },
         orgId: target.id,
@@ -282,11 +283,11 @@ async function applyEffects(
       return { patch, data: { suspendedMinutes: Math.round((now.getTime() - (row.suspended_at?.getTime() ?? now.getTime())) / 60_000) } };
     }
     case 'merge': {
-      if (!input.targetCaseId) throw AppError.invalidField('body.targetCaseId', 'choose the case to merge into');
-      if (input.targetCaseId === row.id) throw AppError.invalidField('body.targetCaseId', 'a case cannot merge into itself');
+      if (!input.targetCaseId) throw AppError.invalidField('body.targetCaseId', l('请选择要合并到的诉求', 'choose the case to merge into'));
+      if (input.targetCaseId === row.id) throw AppError.invalidField('body.targetCaseId', l('诉求不能合并到自身', 'a case cannot merge into itself'));
       const target = await repo.findCase(trx, input.targetCaseId);
-      if (!target || !actor || !canSee(actor, target)) throw AppError.invalidField('body.targetCaseId', 'unknown case');
-      if (['merged', 'closed', 'rejected'].includes(target.status)) throw AppError.invalidField('body.targetCaseId', 'the target case is finished');
+      if (!target || !actor || !canSee(actor, target)) throw AppError.invalidField('body.targetCaseId', l('诉求不存在', 'unknown case'));
+      if (['merged', 'closed', 'rejected'].includes(target.status)) throw AppError.invalidField('body.targetCaseId', l('目标诉求已办结', 'the target case is finished'));
       return {
         patch: { merged_into: target.id },
         data: { into: target.id, intoTrackingNo: target.tracking_no },
@@ -303,8 +304,8 @@ async function applyEffects(
     case 'add_info':
       return { patch: {}, data: {} };
     case 'regrade': {
-      if (!input.riskLevel) throw AppError.invalidField('body.riskLevel', 'choose the new risk level');
-      if (input.riskLevel === level) throw AppError.invalidField('body.riskLevel', 'the case already has this level');
+      if (!input.riskLevel) throw AppError.invalidField('body.riskLevel', l('请选择新的风险等级', 'choose the new risk level'));
+      if (input.riskLevel === level) throw AppError.invalidField('body.riskLevel', l('该诉求已是这个风险等级', 'the case already has this level'));
       const d = computeDeadlines({ policy, level: input.riskLevel, channel: row.channel, createdAt: row.created_at, acceptedAt: row.accepted_at, calendar });
       const manual = { code: 'manual', level: input.riskLevel, value: input.note, by: actor?.displayName ?? null };
       const reasons = [manual, ...(row.risk_reasons as unknown[])];

@@ -7,6 +7,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { AppError } from '../../platform/errors.js';
+import { l } from '../../platform/messages.js';
 import { containsPoint } from '../orgs/geometry.rules.js';
 import * as repo from './cases.repo.js';
 import { buildingByCode, orgDirectory } from '../orgs/org-directory.js';
@@ -41,7 +42,7 @@ export async function resolveLocation(db: Kysely<DB>, input: LocationInput | und
   if (!input) return base;
   if (input.buildingCode) {
     const building = await buildingByCode(db, input.buildingCode);
-    if (!building) throw AppError.invalidField(`${fieldPrefix}.buildingCode`, 'unknown building code');
+    if (!building) throw AppError.invalidField(`${fieldPrefix}.buildingCode`, l('楼栋编号不存在', 'unknown building code'));
     return {
       address: base.address ?? building.address,
       lat: base.lat ?? building.lat,
@@ -53,7 +54,7 @@ export async function resolveLocation(db: Kysely<DB>, input: LocationInput | und
     };
   }
   if ((input.lat === undefined) !== (input.lng === undefined)) {
-    throw AppError.invalidField(`${fieldPrefix}.${input.lat === undefined ? 'lat' : 'lng'}`, 'lat and lng go together');
+    throw AppError.invalidField(`${fieldPrefix}.${input.lat === undefined ? 'lat' : 'lng'}`, l('经度和纬度须同时填写', 'lat and lng go together'));
   }
   if (input.lat !== undefined && input.lng !== undefined) {
     const hit = (await orgDirectory(db)).communityPolygons.find((c) => c.geometry && containsPoint(c.geometry, input.lng!, input.lat!));

@@ -5,6 +5,7 @@
 import { appendAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
+import { l } from '../../platform/messages.js';
 import type { Actor } from '../../platform/policies.js';
 import { requirePermission } from '../../platform/scope.js';
 import { canSee } from './actions.service.js';
@@ -32,7 +33,7 @@ export async function listCases(ctx: AppContext, actor: Actor, q: CaseListQuery)
   let orgPath: string | undefined;
   if (q.orgId) {
     const org = await repo.findOrg(ctx.db, q.orgId);
-    if (!org) throw AppError.invalidField('querystring.orgId', 'unknown unit');
+    if (!org) throw AppError.invalidField('querystring.orgId', l('单位不存在', 'unknown unit'));
     orgPath = org.path;
   }
   const { rows, total, totalCapped } = await repo.listCases(ctx.db, actor, {

@@ -245,6 +245,23 @@ describe('lifecycle over HTTP', () => {
     expect(res.statusCode).toBe(409);
     expect(res.json().error.code).toBe('ILLEGAL_TRANSITION');
     expect(res.json().error.details.allowedActions).toEqual(expect.arrayContaining(['accept', 'reject']));
+    // The message names the state and the action as the workbench does, in the reader's language.
+    expect(res.json().error.message).toBe('当前状态为“待受理”，不能执行“化解”');
+    const en = await t.app.inject({
+      method: 'POST', url: `/api/v1/cases/${c.id}/actions`, headers: { ...(await t.as('biyan.secretary')), 'accept-language': 'en' }, payload: { action: 'resolve', note: 'done' },
+    });
+    expect(en.json().error.message).toBe('Action "Resolve" is not allowed while the case is "Submitted"');
+  });
+
+  it('a broken business rule names the field in the reader\'s language', async () => {
+    const zh = await post('biyan.reception', { ...wageCase, category: 'no.such_category' });
+    expect(zh.statusCode).toBe(400);
+    expect(zh.json().error.details.fields).toEqual([{ path: 'body.category', message: '诉求分类不存在' }]);
+    const en = await post('biyan.reception', { ...wageCase, category: 'no.such_category' }, { 'accept-language': 'en' });
+    expect(en.json().error.details.fields).toEqual([{ path: 'body.category', message: 'unknown category' }]);
+    const c = (await post('biyan.reception', wageCase)).json();
+    const noReason = await act('biyan.secretary', c.id, { action: 'reject' });
+    expect(noReason.json().error.details.fields).toEqual([{ path: 'body.note', message: '此操作需要填写说明（原因）' }]);
   });
 
   it('reject needs a reason and where to go instead', async () => {

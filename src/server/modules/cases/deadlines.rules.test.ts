@@ -22,6 +22,7 @@ import {
   workingMinutesBetween,
   type SlaPolicy,
 } from './deadlines.rules.js';
+import type { ValidationIssue } from './grading.rules.js';
 
 /**
  * Inputs are written in Shanghai wall-clock time (parsed natively by `Date` from an explicit
@@ -460,6 +461,13 @@ describe('warningAt (80% of the window)', () => {
   });
 });
 
+/** The issues as English clients read them; every one must also have its Chinese sentence. */
+function inEnglish(r: { ok: true } | { ok: false; issues: ValidationIssue[] }) {
+  if (r.ok) return r;
+  for (const i of r.issues) expect(i.reason['zh-CN'], `${i.path}: ${i.reason.en}`).toMatch(/\p{Script=Han}/u);
+  return { ok: false, issues: r.issues.map((i) => ({ path: i.path, reason: i.reason.en })) };
+}
+
 describe('validateSlaPolicy', () => {
   const clone = (): Record<string, unknown> => structuredClone(DEFAULT_SLA_POLICY) as unknown as Record<string, unknown>;
 
@@ -489,11 +497,30 @@ describe('validateSlaPolicy', () => {
   ])('rejects %s', (_name, mutate, issues) => {
     const p = clone() as Parameters<typeof mutate>[0];
     mutate(p);
-    expect(validateSlaPolicy(p)).toEqual({ ok: false, issues });
+    expect(inEnglish(validateSlaPolicy(p))).toEqual({ ok: false, issues });
   });
 
   it('rejects a non-object', () => {
-    expect(validateSlaPolicy(null)).toEqual({ ok: false, issues: [{ path: '', reason: 'must be an object' }] });
+    expect(validateSlaPolicy(null)).toEqual({ ok: false, issues: [{ path: '', reason: { 'zh-CN': '应为对象', en: 'must be an object' } }] });
+  });
+
+  it('words the reasons in Chinese too, with the same limits and channel names', () => {
+    const p = clone() as { levels: Record<string, Record<string, unknown>>; channels: Record<string, unknown> };
+    p.levels.red.respond = { kind: 'minutes', minutes: 0, clock: 'calendar' };
+    p.channels.secretery = {};
+    expect(validateSlaPolicy(p)).toEqual({
+      ok: false,
+      issues: [
+        { path: 'levels.red.respond.minutes', reason: { 'zh-CN': '应为1到525600之间的整数', en: 'must be an integer from 1 to 525600' } },
+        {
+          path: 'channels.secretery',
+          reason: {
+            'zh-CN': '不认识的渠道（应为以下之一：walk_in、hotline、online、qr、grid、secretary、open311、api）',
+            en: 'unknown channel (one of walk_in, hotline, online, qr, grid, secretary, open311, api)',
+          },
+        },
+      ],
+    });
   });
 
   it('defaults cannot be mutated by accident', () => {

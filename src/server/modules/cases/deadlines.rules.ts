@@ -17,6 +17,7 @@
  * the next year's schedule (usually in November); `holidayDataCovers` lets a health check warn.
  */
 import { createRequire } from 'node:module';
+import { l } from '../../platform/messages.js';
 import type { RiskLevel, ValidationIssue } from './grading.rules.js';
 
 /** Asia/Shanghai offset from UTC, fixed (no DST). */
@@ -528,24 +529,24 @@ const MAX_DAYS = 365;
 
 function checkSpec(v: unknown, path: string, issues: ValidationIssue[]): DeadlineSpec | null {
   if (!isRecord(v)) {
-    issues.push({ path, reason: 'must be an object' });
+    issues.push({ path, reason: l('应为对象', 'must be an object') });
     return null;
   }
   const unknownKeys = (allowed: string[]): void => {
-    for (const k of Object.keys(v)) if (!allowed.includes(k)) issues.push({ path: `${path}.${k}`, reason: 'unknown key' });
+    for (const k of Object.keys(v)) if (!allowed.includes(k)) issues.push({ path: `${path}.${k}`, reason: l('不认识的字段', 'unknown key') });
   };
   switch (v.kind) {
     case 'minutes': {
       unknownKeys(['kind', 'minutes', 'clock']);
       const before = issues.length;
-      if (!isPositiveInt(v.minutes, MAX_MINUTES)) issues.push({ path: `${path}.minutes`, reason: `must be an integer from 1 to ${MAX_MINUTES}` });
-      if (v.clock !== 'calendar' && v.clock !== 'working') issues.push({ path: `${path}.clock`, reason: 'must be calendar or working' });
+      if (!isPositiveInt(v.minutes, MAX_MINUTES)) issues.push({ path: `${path}.minutes`, reason: l(`应为1到${MAX_MINUTES}之间的整数`, `must be an integer from 1 to ${MAX_MINUTES}`) });
+      if (v.clock !== 'calendar' && v.clock !== 'working') issues.push({ path: `${path}.clock`, reason: l('应为 calendar（自然时间）或 working（工作时间）', 'must be calendar or working') });
       return issues.length === before ? { kind: 'minutes', minutes: v.minutes as number, clock: v.clock as ClockKind } : null;
     }
     case 'working_days':
       unknownKeys(['kind', 'days']);
       if (!isPositiveInt(v.days, MAX_DAYS)) {
-        issues.push({ path: `${path}.days`, reason: `must be an integer from 1 to ${MAX_DAYS}` });
+        issues.push({ path: `${path}.days`, reason: l(`应为1到${MAX_DAYS}之间的整数`, `must be an integer from 1 to ${MAX_DAYS}`) });
         return null;
       }
       return { kind: 'working_days', days: v.days };
@@ -553,23 +554,23 @@ function checkSpec(v: unknown, path: string, issues: ValidationIssue[]): Deadlin
       unknownKeys(['kind']);
       return { kind: 'same_day' };
     default:
-      issues.push({ path: `${path}.kind`, reason: 'must be minutes, working_days or same_day' });
+      issues.push({ path: `${path}.kind`, reason: l('应为 minutes（分钟）、working_days（工作日）或 same_day（当日）', 'must be minutes, working_days or same_day') });
       return null;
   }
 }
 
 function checkTargets(v: unknown, path: string, partial: boolean, issues: ValidationIssue[]): Partial<SlaTargets> {
   if (!isRecord(v)) {
-    issues.push({ path, reason: 'must be an object' });
+    issues.push({ path, reason: l('应为对象', 'must be an object') });
     return {};
   }
   const out: Partial<SlaTargets> = {};
   for (const k of Object.keys(v)) {
-    if (!(SLA_CLOCKS as readonly string[]).includes(k)) issues.push({ path: `${path}.${k}`, reason: 'unknown key' });
+    if (!(SLA_CLOCKS as readonly string[]).includes(k)) issues.push({ path: `${path}.${k}`, reason: l('不认识的字段', 'unknown key') });
   }
   for (const clock of SLA_CLOCKS) {
     if (!(clock in v)) {
-      if (!partial) issues.push({ path: `${path}.${clock}`, reason: 'required' });
+      if (!partial) issues.push({ path: `${path}.${clock}`, reason: l('必填', 'required') });
       continue;
     }
     const spec = checkSpec(v[clock], `${path}.${clock}`, issues);
@@ -585,30 +586,30 @@ function checkTargets(v: unknown, path: string, partial: boolean, issues: Valida
  */
 export function validateSlaPolicy(policy: unknown): SlaValidationResult {
   const issues: ValidationIssue[] = [];
-  if (!isRecord(policy)) return { ok: false, issues: [{ path: '', reason: 'must be an object' }] };
+  if (!isRecord(policy)) return { ok: false, issues: [{ path: '', reason: l('应为对象', 'must be an object') }] };
   for (const k of Object.keys(policy)) {
-    if (k !== 'levels' && k !== 'channels') issues.push({ path: k, reason: 'unknown key' });
+    if (k !== 'levels' && k !== 'channels') issues.push({ path: k, reason: l('不认识的字段', 'unknown key') });
   }
   const levels: Partial<Record<RiskLevel, Partial<SlaTargets>>> = {};
   if (!isRecord(policy.levels)) {
-    issues.push({ path: 'levels', reason: 'must be an object' });
+    issues.push({ path: 'levels', reason: l('应为对象', 'must be an object') });
   } else {
     for (const k of Object.keys(policy.levels)) {
-      if (k !== 'red' && k !== 'yellow' && k !== 'blue') issues.push({ path: `levels.${k}`, reason: 'unknown level' });
+      if (k !== 'red' && k !== 'yellow' && k !== 'blue') issues.push({ path: `levels.${k}`, reason: l('不认识的风险等级', 'unknown level') });
     }
     for (const level of ['red', 'yellow', 'blue'] as const) {
-      if (!(level in policy.levels)) issues.push({ path: `levels.${level}`, reason: 'required' });
+      if (!(level in policy.levels)) issues.push({ path: `levels.${level}`, reason: l('必填', 'required') });
       else levels[level] = checkTargets(policy.levels[level], `levels.${level}`, false, issues);
     }
   }
   const channels: Partial<Record<SlaChannel, Partial<SlaTargets>>> = {};
   if (policy.channels !== undefined) {
     if (!isRecord(policy.channels)) {
-      issues.push({ path: 'channels', reason: 'must be an object' });
+      issues.push({ path: 'channels', reason: l('应为对象', 'must be an object') });
     } else {
       for (const [k, v] of Object.entries(policy.channels)) {
         if (!(SLA_CHANNELS as readonly string[]).includes(k)) {
-          issues.push({ path: `channels.${k}`, reason: `unknown channel (one of ${SLA_CHANNELS.join(', ')})` });
+          issues.push({ path: `channels.${k}`, reason: l(`不认识的渠道（应为以下之一：${SLA_CHANNELS.join('、')}）`, `unknown channel (one of ${SLA_CHANNELS.join(', ')})`) });
         } else {
           channels[k as SlaChannel] = checkTargets(v, `channels.${k}`, true, issues);
         }

@@ -9,6 +9,7 @@ import {
   type RiskFlag,
   type RiskLevel,
   type RiskReason,
+  type ValidationIssue,
 } from './grading.rules.js';
 
 const R = DEFAULT_GRADING_RULES;
@@ -195,6 +196,13 @@ describe('describeReason', () => {
   });
 });
 
+/** The issues as English clients read them; every one must also have its Chinese sentence. */
+function inEnglish(r: { ok: true } | { ok: false; issues: ValidationIssue[] }) {
+  if (r.ok) return r;
+  for (const i of r.issues) expect(i.reason['zh-CN'], `${i.path}: ${i.reason.en}`).toMatch(/\p{Script=Han}/u);
+  return { ok: false, issues: r.issues.map((i) => ({ path: i.path, reason: i.reason.en })) };
+}
+
 describe('validateGradingRules', () => {
   const valid = (): Record<string, Record<string, unknown>> => structuredClone({ red: R.red, yellow: R.yellow }) as unknown as Record<string, Record<string, unknown>>;
 
@@ -229,12 +237,30 @@ describe('validateGradingRules', () => {
   ])('rejects %s', (_name, mutate, issues) => {
     const rules = valid();
     mutate(rules);
-    expect(validateGradingRules(rules)).toEqual({ ok: false, issues });
+    expect(inEnglish(validateGradingRules(rules))).toEqual({ ok: false, issues });
   });
 
   it('rejects a non-object', () => {
     for (const v of [null, 42, 'x', []]) {
-      expect(validateGradingRules(v)).toEqual({ ok: false, issues: [{ path: '', reason: 'must be an object' }] });
+      expect(validateGradingRules(v)).toEqual({ ok: false, issues: [{ path: '', reason: { 'zh-CN': '应为对象', en: 'must be an object' } }] });
     }
+  });
+
+  it('words every reason in Chinese too, with the same values', () => {
+    const rules = valid();
+    rules.yellow.minPeople = -1;
+    rules.red.minAmount = 10;
+    rules.yellow.urgencies = ['critical'];
+    rules.yellow.flags = ['public_safety', 'public_safety'];
+    const r = validateGradingRules(rules);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.issues).toEqual([
+      { path: 'yellow.minPeople', reason: { 'zh-CN': '应为非负整数或留空', en: 'must be a non-negative integer or null' } },
+      { path: 'yellow.flags[1]', reason: { 'zh-CN': '重复', en: 'duplicate' } },
+      { path: 'red.minAmount', reason: { 'zh-CN': '不能小于黄色等级的该项阈值（yellow.minAmount：50000）', en: 'must be ≥ yellow.minAmount (50000)' } },
+      { path: 'red.urgencies[0]', reason: { 'zh-CN': '紧急程度“特急”（critical）同时设在黄色等级中', en: 'critical is also a yellow urgency' } },
+      { path: 'red.flags[2]', reason: { 'zh-CN': '风险标记“公共安全风险”（public_safety）同时设在黄色等级中', en: 'public_safety is also a yellow flag' } },
+    ]);
   });
 });

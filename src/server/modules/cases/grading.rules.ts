@@ -6,6 +6,7 @@
  * malformed rule set. Every grade carries machine-readable reasons so the timeline, the
  * command centre and assessment reports can show *why* a case is red without re-deriving it.
  */
+import { l, type Localised } from '../../platform/messages.js';
 
 export const RISK_LEVELS = ['red', 'yellow', 'blue'] as const;
 /** red 一类, yellow 二类, blue 三类. */
@@ -182,10 +183,14 @@ export function describeReason(reason: RiskReason, locale: Locale): string {
   }
 }
 
-/** One problem found in admin-supplied JSON; `path` is dotted (`red.flags[2]`). */
+/**
+ * One problem found in admin-supplied JSON; `path` is dotted (`red.flags[2]`). `reason` is a
+ * whole sentence in both languages: the API shows it in the reader's language (keyword `rule`),
+ * logs and the CLI use `.en`.
+ */
 export interface ValidationIssue {
   path: string;
-  reason: string;
+  reason: Localised;
 }
 
 export type ValidationResult<T> = { ok: true; rules: T } | { ok: false; issues: ValidationIssue[] };
@@ -196,14 +201,14 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 function checkKeys(obj: Record<string, unknown>, allowed: readonly string[], path: string, issues: ValidationIssue[]): void {
   for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) issues.push({ path: path ? `${path}.${key}` : key, reason: 'unknown key' });
+    if (!allowed.includes(key)) issues.push({ path: path ? `${path}.${key}` : key, reason: l('不认识的字段', 'unknown key') });
   }
 }
 
 function checkThreshold(v: unknown, path: string, issues: ValidationIssue[]): number | null {
   if (v === null) return null;
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
-    issues.push({ path, reason: 'must be a non-negative integer or null' });
+    issues.push({ path, reason: l('应为非负整数或留空', 'must be a non-negative integer or null') });
     return null;
   }
   return v;
@@ -216,15 +221,15 @@ function checkList<T extends string>(
   issues: ValidationIssue[],
 ): T[] {
   if (!Array.isArray(v)) {
-    issues.push({ path, reason: 'must be an array' });
+    issues.push({ path, reason: l('应为列表', 'must be an array') });
     return [];
   }
   const out: T[] = [];
   v.forEach((item: unknown, i) => {
     if (typeof item !== 'string' || !(known as readonly string[]).includes(item)) {
-      issues.push({ path: `${path}[${i}]`, reason: `must be one of ${known.join(', ')}` });
+      issues.push({ path: `${path}[${i}]`, reason: l(`应为以下之一：${known.join('、')}`, `must be one of ${known.join(', ')}`) });
     } else if (out.includes(item as T)) {
-      issues.push({ path: `${path}[${i}]`, reason: 'duplicate' });
+      issues.push({ path: `${path}[${i}]`, reason: l('重复', 'duplicate') });
     } else {
       out.push(item as T);
     }
@@ -234,13 +239,13 @@ function checkList<T extends string>(
 
 function checkLevelRule(v: unknown, path: string, issues: ValidationIssue[]): LevelRule | null {
   if (!isRecord(v)) {
-    issues.push({ path, reason: 'must be an object' });
+    issues.push({ path, reason: l('应为对象', 'must be an object') });
     return null;
   }
   const keys = ['urgencies', 'minPeople', 'minAmount', 'flags'] as const;
   checkKeys(v, keys, path, issues);
   for (const key of keys) {
-    if (!(key in v)) issues.push({ path: `${path}.${key}`, reason: 'required' });
+    if (!(key in v)) issues.push({ path: `${path}.${key}`, reason: l('必填', 'required') });
   }
   return {
     urgencies: checkList(v.urgencies, URGENCIES, `${path}.urgencies`, issues),
@@ -257,7 +262,7 @@ function checkLevelRule(v: unknown, path: string, issues: ValidationIssue[]): Le
  */
 export function validateGradingRules(rules: unknown): ValidationResult<GradingRules> {
   const issues: ValidationIssue[] = [];
-  if (!isRecord(rules)) return { ok: false, issues: [{ path: '', reason: 'must be an object' }] };
+  if (!isRecord(rules)) return { ok: false, issues: [{ path: '', reason: l('应为对象', 'must be an object') }] };
   checkKeys(rules, GRADED_LEVELS, '', issues);
   const red = checkLevelRule(rules.red, 'red', issues);
   const yellow = checkLevelRule(rules.yellow, 'yellow', issues);
@@ -266,14 +271,14 @@ export function validateGradingRules(rules: unknown): ValidationResult<GradingRu
       const r = red[key];
       const y = yellow[key];
       if (r !== null && y !== null && r < y) {
-        issues.push({ path: `red.${key}`, reason: `must be ≥ yellow.${key} (${y})` });
+        issues.push({ path: `red.${key}`, reason: l(`不能小于黄色等级的该项阈值（yellow.${key}：${y}）`, `must be ≥ yellow.${key} (${y})`) });
       }
     }
     red.urgencies.forEach((u, i) => {
-      if (yellow.urgencies.includes(u)) issues.push({ path: `red.urgencies[${i}]`, reason: `${u} is also a yellow urgency` });
+      if (yellow.urgencies.includes(u)) issues.push({ path: `red.urgencies[${i}]`, reason: l(`紧急程度“${URGENCY_LABEL['zh-CN'][u]}”（${u}）同时设在黄色等级中`, `${u} is also a yellow urgency`) });
     });
     red.flags.forEach((f, i) => {
-      if (yellow.flags.includes(f)) issues.push({ path: `red.flags[${i}]`, reason: `${f} is also a yellow flag` });
+      if (yellow.flags.includes(f)) issues.push({ path: `red.flags[${i}]`, reason: l(`风险标记“${FLAG_LABEL['zh-CN'][f]}”（${f}）同时设在黄色等级中`, `${f} is also a yellow flag`) });
     });
   }
   if (issues.length > 0 || !red || !yellow) return { ok: false, issues };

@@ -10,6 +10,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
+import { l } from '../../platform/messages.js';
 import { can, type Actor } from '../../platform/policies.js';
 import { insertOutboxQuery } from '../../platform/outbox.js';
 import { runAfterCommit, type AfterCommitCallback } from '../../platform/tx.js';
@@ -118,15 +119,15 @@ async function routeCase(
 }
 
 function checkInput(input: IntakeInput, category: { service_type: string; anonymous_allowed: boolean; active: boolean }, submitter: Submitter) {
-  if (!category.active) throw AppError.invalidField('body.category', 'this category is no longer in use');
+  if (!category.active) throw AppError.invalidField('body.category', l('该诉求分类已停用', 'this category is no longer in use'));
   if (input.serviceType && input.serviceType !== category.service_type) {
-    throw AppError.invalidField('body.serviceType', `category belongs to service type ${category.service_type}`);
+    throw AppError.invalidField('body.serviceType', l(`该诉求分类属于服务类型 ${category.service_type}`, `category belongs to service type ${category.service_type}`));
   }
-  if (input.anonymous && !category.anonymous_allowed) throw AppError.invalidField('body.anonymous', 'this category needs a named reporter');
+  if (input.anonymous && !category.anonymous_allowed) throw AppError.invalidField('body.anonymous', l('该类诉求不能匿名反映，请填写反映人', 'this category needs a named reporter'));
   if (!input.anonymous && !input.reporter?.phone && submitter.kind === 'resident') {
-    throw AppError.invalidField('body.reporter.phone', 'a phone number is needed to follow up');
+    throw AppError.invalidField('body.reporter.phone', l('需要留下联系电话以便回访', 'a phone number is needed to follow up'));
   }
-  if (input.channel === 'secretary' && !input.secretaryLevel) throw AppError.invalidField('body.secretaryLevel', 'choose the secretary you address');
+  if (input.channel === 'secretary' && !input.secretaryLevel) throw AppError.invalidField('body.secretaryLevel', l('请选择要反映的书记', 'choose the secretary you address'));
 }
 
 export async function createCase(ctx: AppContext, submitter: Submitter, input: IntakeInput, idempotencyKey?: string): Promise<IntakeResult> {
@@ -137,7 +138,7 @@ export async function createCase(ctx: AppContext, submitter: Submitter, input: I
     if (existing) return { row: existing, accessCode: null, replayed: true };
   }
   const category = await categoryByCode(ctx.db, input.category);
-  if (!category) throw AppError.invalidField('body.category', 'unknown category');
+  if (!category) throw AppError.invalidField('body.category', l('诉求分类不存在', 'unknown category'));
   checkInput(input, category, submitter);
   const location = await resolveLocation(ctx.db, input.location);
   const { owner, suggested } = await routeCase(ctx, submitter, input, category, location.communityId);
@@ -155,7 +156,7 @@ export async function createCase(ctx: AppContext, submitter: Submitter, input: I
 
   const attachments = input.attachmentIds?.length ? await repo.attachmentsByIds(ctx.db, input.attachmentIds) : [];
   if (attachments.length !== (input.attachmentIds?.length ?? 0) || attachments.some((a) => a.case_id)) {
-    throw AppError.invalidField('body.attachmentIds', 'unknown or already used attachment');
+    throw AppError.invalidField('body.attachmentIds', l('附件不存在或已被使用', 'unknown or already used attachment'));
   }
   // Everything is written in one statement (see intake.writer.ts): the case id is
   // chosen here so the timers, outbox messages and event can name it.

@@ -9,6 +9,7 @@ import type { DB } from '../../db/schema.js';
 import { appendAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
+import { l } from '../../platform/messages.js';
 import type { Actor } from '../../platform/policies.js';
 import { requirePermission } from '../../platform/scope.js';
 import { cachedRead, forget } from '../../platform/read-cache.js';
@@ -16,7 +17,7 @@ import {
   DEFAULT_OFFICE_HOURS, DEFAULT_SAME_DAY_CUTOFF, DEFAULT_SLA_POLICY, createWorkCalendar, validateSlaPolicy,
   type OfficePeriod, type SlaPolicy, type WorkCalendar,
 } from '../cases/deadlines.rules.js';
-import { DEFAULT_GRADING_RULES, validateGradingRules, type GradingRules } from '../cases/grading.rules.js';
+import { DEFAULT_GRADING_RULES, validateGradingRules, type GradingRules, type ValidationIssue } from '../cases/grading.rules.js';
 
 export interface OfficeHours {
   periods: OfficePeriod[];
@@ -28,7 +29,7 @@ export const DEFAULT_OFFICE_HOURS_SETTING: OfficeHours = { periods: [...DEFAULT_
 interface SettingSpec<T> {
   key: string;
   fallback: T;
-  validate(value: unknown): { ok: true; value: T } | { ok: false; issues: { path: string; reason: string }[] };
+  validate(value: unknown): { ok: true; value: T } | { ok: false; issues: ValidationIssue[] };
 }
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -54,19 +55,19 @@ export const SETTINGS = {
     key: 'office_hours',
     fallback: DEFAULT_OFFICE_HOURS_SETTING,
     validate: (v: unknown) => {
-      const issues: { path: string; reason: string }[] = [];
+      const issues: ValidationIssue[] = [];
       const value = v as Partial<OfficeHours> | null;
-      if (!value || typeof value !== 'object') return { ok: false as const, issues: [{ path: '', reason: 'must be an object' }] };
-      if (!Array.isArray(value.periods) || value.periods.length === 0) issues.push({ path: 'periods', reason: 'needs at least one period' });
+      if (!value || typeof value !== 'object') return { ok: false as const, issues: [{ path: '', reason: l('应为对象', 'must be an object') }] };
+      if (!Array.isArray(value.periods) || value.periods.length === 0) issues.push({ path: 'periods', reason: l('至少需要一个办公时段', 'needs at least one period') });
       else {
         let previousEnd = '00:00';
         value.periods.forEach((p, i) => {
-          if (!p || !HHMM.test(p.start) || !HHMM.test(p.end)) issues.push({ path: `periods.${i}`, reason: 'start and end must be HH:MM' });
-          else if (p.start >= p.end || p.start < previousEnd) issues.push({ path: `periods.${i}`, reason: 'periods must be ordered and not overlap' });
+          if (!p || !HHMM.test(p.start) || !HHMM.test(p.end)) issues.push({ path: `periods.${i}`, reason: l('开始和结束时间应为 HH:MM 格式', 'start and end must be HH:MM') });
+          else if (p.start >= p.end || p.start < previousEnd) issues.push({ path: `periods.${i}`, reason: l('办公时段应按先后顺序排列且不能重叠', 'periods must be ordered and not overlap') });
           else previousEnd = p.end;
         });
       }
-      if (typeof value.sameDayCutoff !== 'string' || !HHMM.test(value.sameDayCutoff)) issues.push({ path: 'sameDayCutoff', reason: 'must be HH:MM' });
+      if (typeof value.sameDayCutoff !== 'string' || !HHMM.test(value.sameDayCutoff)) issues.push({ path: 'sameDayCutoff', reason: l('应为 HH:MM 格式', 'must be HH:MM') });
       return issues.length ? { ok: false as const, issues } : { ok: true as const, value: value as OfficeHours };
     },
   } satisfies SettingSpec<OfficeHours>,
@@ -92,7 +93,7 @@ export async function writeSetting<N extends SettingName>(ctx: AppContext, actor
   const spec = SETTINGS[name];
   const checked = spec.validate(value);
   if (!checked.ok) {
-    throw AppError.invalid(checked.issues.map((i) => ({ path: i.path ? `body.${i.path}` : 'body', keyword: 'invalid', params: { reason: i.reason } })));
+    throw AppError.invalid(checked.issues.map((i) => ({ path: i.path ? `body.${i.path}` : 'body', keyword: 'rule', params: { reason: i.reason } })));
   }
   await ctx.db.transaction().execute(async (trx) => {
     await trx

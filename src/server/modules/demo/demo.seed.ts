@@ -241,7 +241,7 @@ function onePolygon(g: Polygon | MultiPolygon, what: string): Polygon {
 
 function assertValid(g: Polygon | MultiPolygon, what: string): void {
   const problem = checkGeometry(g);
-  if (problem) throw new Error(`demo map: ${what}: ${problem}`);
+  if (problem) throw new Error(`demo map: ${what}: ${problem.en}`);
 }
 
 /**

@@ -84,6 +84,7 @@ export const NotificationListResponse = Type.Object({
   pageSize: Type.Integer(),
 });
 
-export const NotificationIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+/** A bigserial id; bounded so a longer number is a 400, not a bigint overflow in SQL (and JS numbers stop being exact beyond). */
+export const NotificationIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });
 
 export const ReadAllResponse = Type.Object({ updated: Type.Integer() });

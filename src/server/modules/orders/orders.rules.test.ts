@@ -77,6 +77,14 @@ describe('matrix validation', () => {
       expect(r.issues.map((i) => i.path).sort()).toEqual(
         ['kinds.difficult.arrive', 'kinds.emergency.minHeadcount', 'kinds.emergency.minLeaderRank', 'kinds.routine', 'levels.purple'].sort(),
       );
+      const reason = (path: string) => r.issues.find((i) => i.path === path)?.reason;
+      expect(reason('kinds.emergency.minHeadcount')).toEqual({ 'zh-CN': '应为1到1000之间的整数', en: 'must be an integer from 1 to 1000' });
+      expect(reason('kinds.difficult.arrive')).toEqual({ 'zh-CN': '不能早于接令时限', en: 'must not be earlier than the acknowledge deadline' });
+      expect(reason('kinds.emergency.minLeaderRank')).toEqual({
+        'zh-CN': '应留空或为以下级别之一：clerk（科员）、deputy_section（副科）、section（正科）、deputy_division（副处）、division（正处）、deputy_bureau（副厅）、bureau（正厅）',
+        en: 'must be null or one of clerk, deputy_section, section, deputy_division, division, deputy_bureau, bureau',
+      });
+      expect(reason('levels.purple')).toEqual({ 'zh-CN': '不认识的风险等级', en: 'unknown risk level' });
     }
   });
 });

@@ -5,6 +5,7 @@
  */
 import { deadlineFor, type DeadlineSpec, type WorkCalendar } from '../cases/deadlines.rules.js';
 import type { RiskLevel, ValidationIssue } from '../cases/grading.rules.js';
+import { l } from '../../platform/messages.js';
 
 export const ORDER_KINDS = ['emergency', 'difficult', 'routine'] as const;
 export type OrderKind = (typeof ORDER_KINDS)[number];
@@ -166,54 +167,54 @@ const MAX_MINUTES = 365 * 24 * 60;
 
 function checkSpec(v: unknown, path: string, issues: ValidationIssue[]): DeadlineSpec | null {
   if (!isRecord(v)) {
-    issues.push({ path, reason: 'must be an object' });
+    issues.push({ path, reason: l('应为对象', 'must be an object') });
     return null;
   }
   const before = issues.length;
   const allowed = v.kind === 'minutes' ? ['kind', 'minutes', 'clock'] : v.kind === 'working_days' ? ['kind', 'days'] : ['kind'];
-  for (const k of Object.keys(v)) if (!allowed.includes(k)) issues.push({ path: `${path}.${k}`, reason: 'unknown key' });
+  for (const k of Object.keys(v)) if (!allowed.includes(k)) issues.push({ path: `${path}.${k}`, reason: l('不认识的字段', 'unknown key') });
   switch (v.kind) {
     case 'minutes':
       if (typeof v.minutes !== 'number' || !Number.isSafeInteger(v.minutes) || v.minutes < 1 || v.minutes > MAX_MINUTES) {
-        issues.push({ path: `${path}.minutes`, reason: `must be an integer from 1 to ${MAX_MINUTES}` });
+        issues.push({ path: `${path}.minutes`, reason: l(`应为1到${MAX_MINUTES}之间的整数`, `must be an integer from 1 to ${MAX_MINUTES}`) });
       }
-      if (v.clock !== 'calendar' && v.clock !== 'working') issues.push({ path: `${path}.clock`, reason: 'must be calendar or working' });
+      if (v.clock !== 'calendar' && v.clock !== 'working') issues.push({ path: `${path}.clock`, reason: l('应为 calendar（自然时间）或 working（工作时间）', 'must be calendar or working') });
       return issues.length === before ? { kind: 'minutes', minutes: v.minutes as number, clock: v.clock as 'calendar' | 'working' } : null;
     case 'working_days':
       if (typeof v.days !== 'number' || !Number.isSafeInteger(v.days) || v.days < 1 || v.days > 365) {
-        issues.push({ path: `${path}.days`, reason: 'must be an integer from 1 to 365' });
+        issues.push({ path: `${path}.days`, reason: l('应为1到365之间的整数', 'must be an integer from 1 to 365') });
       }
       return issues.length === before ? { kind: 'working_days', days: v.days as number } : null;
     case 'same_day':
       return issues.length === before ? { kind: 'same_day' } : null;
     default:
-      issues.push({ path: `${path}.kind`, reason: 'must be minutes, working_days or same_day' });
+      issues.push({ path: `${path}.kind`, reason: l('应为 minutes（分钟）、working_days（工作日）或 same_day（当日）', 'must be minutes, working_days or same_day') });
       return null;
   }
 }
 
 function checkEntry(v: unknown, path: string, partial: boolean, issues: ValidationIssue[]): Partial<OrderMatrixEntry> {
   if (!isRecord(v)) {
-    issues.push({ path, reason: 'must be an object' });
+    issues.push({ path, reason: l('应为对象', 'must be an object') });
     return {};
   }
   const out: Partial<OrderMatrixEntry> = {};
   const keys = ['acknowledge', 'arrive', 'minLeaderRank', 'minHeadcount'];
-  for (const k of Object.keys(v)) if (!keys.includes(k)) issues.push({ path: `${path}.${k}`, reason: 'unknown key' });
-  for (const k of keys) if (!partial && !(k in v)) issues.push({ path: `${path}.${k}`, reason: 'required' });
+  for (const k of Object.keys(v)) if (!keys.includes(k)) issues.push({ path: `${path}.${k}`, reason: l('不认识的字段', 'unknown key') });
+  for (const k of keys) if (!partial && !(k in v)) issues.push({ path: `${path}.${k}`, reason: l('必填', 'required') });
   if ('acknowledge' in v) out.acknowledge = checkSpec(v.acknowledge, `${path}.acknowledge`, issues) ?? undefined;
   if ('arrive' in v) out.arrive = checkSpec(v.arrive, `${path}.arrive`, issues) ?? undefined;
   if ('minLeaderRank' in v) {
     if (v.minLeaderRank === null) out.minLeaderRank = null;
     else {
       const rank = typeof v.minLeaderRank === 'string' ? normaliseRank(v.minLeaderRank) : null;
-      if (!rank) issues.push({ path: `${path}.minLeaderRank`, reason: `must be null or one of ${LEADER_RANK_CODES.join(', ')}` });
+      if (!rank) issues.push({ path: `${path}.minLeaderRank`, reason: l(`应留空或为以下级别之一：${LEADER_RANKS.map((r) => `${r.code}（${r.zh}）`).join('、')}`, `must be null or one of ${LEADER_RANK_CODES.join(', ')}`) });
       else out.minLeaderRank = rank;
     }
   }
   if ('minHeadcount' in v) {
     if (typeof v.minHeadcount !== 'number' || !Number.isSafeInteger(v.minHeadcount) || v.minHeadcount < 1 || v.minHeadcount > 1000) {
-      issues.push({ path: `${path}.minHeadcount`, reason: 'must be an integer from 1 to 1000' });
+      issues.push({ path: `${path}.minHeadcount`, reason: l('应为1到1000之间的整数', 'must be an integer from 1 to 1000') });
     } else out.minHeadcount = v.minHeadcount;
   }
   return out;
@@ -229,15 +230,15 @@ export type OrderMatrixValidation = { ok: true; matrix: OrderMatrix } | { ok: fa
  */
 export function validateOrderMatrix(value: unknown, calendar: WorkCalendar): OrderMatrixValidation {
   const issues: ValidationIssue[] = [];
-  if (!isRecord(value)) return { ok: false, issues: [{ path: '', reason: 'must be an object' }] };
-  for (const k of Object.keys(value)) if (k !== 'kinds' && k !== 'levels') issues.push({ path: k, reason: 'unknown key' });
+  if (!isRecord(value)) return { ok: false, issues: [{ path: '', reason: l('应为对象', 'must be an object') }] };
+  for (const k of Object.keys(value)) if (k !== 'kinds' && k !== 'levels') issues.push({ path: k, reason: l('不认识的字段', 'unknown key') });
   const kinds: Partial<Record<OrderKind, OrderMatrixEntry>> = {};
-  if (!isRecord(value.kinds)) issues.push({ path: 'kinds', reason: 'must be an object' });
+  if (!isRecord(value.kinds)) issues.push({ path: 'kinds', reason: l('应为对象', 'must be an object') });
   else {
-    for (const k of Object.keys(value.kinds)) if (!(ORDER_KINDS as readonly string[]).includes(k)) issues.push({ path: `kinds.${k}`, reason: 'unknown order kind' });
+    for (const k of Object.keys(value.kinds)) if (!(ORDER_KINDS as readonly string[]).includes(k)) issues.push({ path: `kinds.${k}`, reason: l('不认识的指令类型', 'unknown order kind') });
     for (const kind of ORDER_KINDS) {
       if (!(kind in value.kinds)) {
-        issues.push({ path: `kinds.${kind}`, reason: 'required' });
+        issues.push({ path: `kinds.${kind}`, reason: l('必填', 'required') });
         continue;
       }
       const before = issues.length;
@@ -246,27 +247,27 @@ export function validateOrderMatrix(value: unknown, calendar: WorkCalendar): Ord
         const full = entry as OrderMatrixEntry;
         const probe = new Date('2026-11-23T02:00:00Z'); // a Monday 10:00 in Shanghai
         const d = orderDeadlines(full, probe, calendar);
-        if (d.arriveBy.getTime() < d.acknowledgeBy.getTime()) issues.push({ path: `kinds.${kind}.arrive`, reason: 'must not be earlier than the acknowledge deadline' });
+        if (d.arriveBy.getTime() < d.acknowledgeBy.getTime()) issues.push({ path: `kinds.${kind}.arrive`, reason: l('不能早于接令时限', 'must not be earlier than the acknowledge deadline') });
         kinds[kind] = full;
       }
     }
   }
   const levels: OrderMatrix['levels'] = {};
   if (value.levels !== undefined) {
-    if (!isRecord(value.levels)) issues.push({ path: 'levels', reason: 'must be an object' });
+    if (!isRecord(value.levels)) issues.push({ path: 'levels', reason: l('应为对象', 'must be an object') });
     else {
       for (const [level, perKind] of Object.entries(value.levels)) {
         if (level !== 'red' && level !== 'yellow' && level !== 'blue') {
-          issues.push({ path: `levels.${level}`, reason: 'unknown risk level' });
+          issues.push({ path: `levels.${level}`, reason: l('不认识的风险等级', 'unknown risk level') });
           continue;
         }
         if (!isRecord(perKind)) {
-          issues.push({ path: `levels.${level}`, reason: 'must be an object' });
+          issues.push({ path: `levels.${level}`, reason: l('应为对象', 'must be an object') });
           continue;
         }
         const out: Partial<Record<OrderKind, Partial<OrderMatrixEntry>>> = {};
         for (const [kind, entry] of Object.entries(perKind)) {
-          if (!(ORDER_KINDS as readonly string[]).includes(kind)) issues.push({ path: `levels.${level}.${kind}`, reason: 'unknown order kind' });
+          if (!(ORDER_KINDS as readonly string[]).includes(kind)) issues.push({ path: `levels.${level}.${kind}`, reason: l('不认识的指令类型', 'unknown order kind') });
           else out[kind as OrderKind] = checkEntry(entry, `levels.${level}.${kind}`, true, issues);
         }
         levels[level] = out;

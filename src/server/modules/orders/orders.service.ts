@@ -10,6 +10,7 @@ import type { DB } from '../../db/schema.js';
 import { appendAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
+import { l } from '../../platform/messages.js';
 import { ROLE_PERMISSIONS, can, type Actor, type Permission } from '../../platform/policies.js';
 import { requirePermission } from '../../platform/scope.js';
 import { cancelTimers, scheduleTimer } from '../../platform/timers.js';
@@ -18,6 +19,7 @@ import { canSee } from '../cases/actions.service.js';
 import { HANDLING_ROLES, SUPERVISING_ROLES, notifyUnits, recordEvent, type Trx } from '../cases/cases.effects.js';
 import * as casesRepo from '../cases/cases.repo.js';
 import type { RiskLevel } from '../cases/grading.rules.js';
+import { STATE_NAMES, type CaseState } from '../cases/lifecycle.rules.js';
 import { workCalendar } from '../config/config.service.js';
 import * as repo from './orders.repo.js';
 import {
@@ -46,7 +48,7 @@ export async function writeOrderMatrix(ctx: AppContext, actor: Actor, value: unk
   requirePermission(actor, 'config:write');
   const checked = validateOrderMatrix(value, await workCalendar(ctx.db));
   if (!checked.ok) {
-    throw AppError.invalid(checked.issues.map((i) => ({ path: i.path ? `body.${i.path}` : 'body', keyword: 'invalid', params: { reason: i.reason } })));
+    throw AppError.invalid(checked.issues.map((i) => ({ path: i.path ? `body.${i.path}` : 'body', keyword: 'rule', params: { reason: i.reason } })));
   }
   await inTransaction(ctx, async (trx) => {
     await repo.upsertSetting(trx, repo.ORDER_MATRIX_KEY, checked.matrix, ctx.clock.now(), actor.id);
@@ -76,18 +78,18 @@ function issuingRole(actor: Actor, c: casesRepo.CaseRow) {
 export async function issueOrders(ctx: AppContext, actor: Actor, caseId: string, input: IssueInput): Promise<repo.OrderRow[]> {
   requirePermission(actor, 'order:issue');
   const instructions = input.instructions.trim();
-  if (!instructions) throw AppError.invalidField('body.instructions', 'say what the departments must do');
+  if (!instructions) throw AppError.invalidField('body.instructions', l('请写明各部门需要做什么', 'say what the departments must do'));
   const [matrix, calendar] = await Promise.all([readOrderMatrix(ctx.db), workCalendar(ctx.db)]);
   return inTransaction(ctx, async (trx, afterCommit) => {
     const c = await casesRepo.lockCase(trx, caseId);
     if (!c || !canSee(actor, c)) throw AppError.notFound('case');
     const issuer = issuingRole(actor, c);
     if (!issuer) throw new AppError('FORBIDDEN');
-    if (CLOSED_CASE_STATES.includes(c.status)) throw new AppError('CONFLICT', { reason: `the case is ${c.status}` });
+    if (CLOSED_CASE_STATES.includes(c.status)) throw AppError.conflict(l(`诉求状态为“${STATE_NAMES[c.status as CaseState]['zh-CN']}”，不能再发令`, `the case is ${c.status}`));
     const departments = await repo.orgNames(trx, input.departmentIds);
     input.departmentIds.forEach((id, i) => {
       const d = departments.find((x) => x.id === id);
-      if (!d || !d.active || d.type !== 'department') throw AppError.invalidField(`body.departmentIds.${i}`, 'not an active department');
+      if (!d || !d.active || d.type !== 'department') throw AppError.invalidField(`body.departmentIds.${i}`, l('不是在用的职能部门', 'not an active department'));
     });
     const now = ctx.clock.now();
     const entry = matrixEntryFor(matrix, input.kind, c.risk_level as RiskLevel);
@@ -287,13 +289,13 @@ export function acknowledgeOrder(ctx: AppContext, actor: Actor, id: string) {
  */
 export function checkInOrder(ctx: AppContext, actor: Actor, id: string, input: CheckInInput) {
   const rank = normaliseRank(input.leaderRank);
-  if (!rank) throw AppError.invalidField('body.leaderRank', 'unknown rank');
+  if (!rank) throw AppError.invalidField('body.leaderRank', l('领导职级不存在', 'unknown rank'));
   return step(ctx, actor, id, 'check_in', async (o, now, trx) => {
     const at = input.at ? new Date(input.at) : now;
-    if (Number.isNaN(at.getTime())) throw AppError.invalidField('body.at', 'not a date-time');
-    if (at.getTime() > now.getTime()) throw AppError.invalidField('body.at', 'the arrival time cannot be in the future');
-    if (at.getTime() < o.created_at.getTime()) throw AppError.invalidField('body.at', 'the arrival time cannot be before the order was issued');
-    if ((input.lat === undefined) !== (input.lng === undefined)) throw AppError.invalidField(input.lat === undefined ? 'body.lat' : 'body.lng', 'give both latitude and longitude');
+    if (Number.isNaN(at.getTime())) throw AppError.invalidField('body.at', l('不是有效的日期时间', 'not a date-time'));
+    if (at.getTime() > now.getTime()) throw AppError.invalidField('body.at', l('到场时间不能晚于现在', 'the arrival time cannot be in the future'));
+    if (at.getTime() < o.created_at.getTime()) throw AppError.invalidField('body.at', l('到场时间不能早于发令时间', 'the arrival time cannot be before the order was issued'));
+    if ((input.lat === undefined) !== (input.lng === undefined)) throw AppError.invalidField(input.lat === undefined ? 'body.lat' : 'body.lng', l('经度和纬度须同时填写', 'give both latitude and longitude'));
     const flags = checkInFlags(
       { arriveBy: o.arrive_by, minLeaderRank: o.min_leader_rank as LeaderRank | null, minHeadcount: o.min_headcount },
       { at, leaderRank: rank, headcount: input.headcount },
@@ -330,7 +332,7 @@ export function checkInOrder(ctx: AppContext, actor: Actor, id: string, input: C
 
 export function completeOrder(ctx: AppContext, actor: Actor, id: string, report: string) {
   const text = report.trim();
-  if (!text) throw AppError.invalidField('body.report', 'describe what was done');
+  if (!text) throw AppError.invalidField('body.report', l('请说明办理情况', 'describe what was done'));
   return step(ctx, actor, id, 'complete', (o, now) => ({
     patch: { completed_at: now, completed_by: actor.id, report: text },
     event: { action: 'order_completed', note: text, data: {} },

@@ -167,7 +167,7 @@ describe('order matrix configuration', () => {
     expect(current.kinds.emergency.arrive).toEqual({ kind: 'minutes', minutes: 30, clock: 'calendar' });
     const bad = await call('district.admin', 'PUT', '/config/order-matrix', { ...current, kinds: { ...current.kinds, emergency: { ...current.kinds.emergency, minHeadcount: -1 } } });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().error.details.fields.map((f: { path: string }) => f.path)).toEqual(['body.kinds.emergency.minHeadcount']);
+    expect(bad.json().error.details.fields).toEqual([{ path: 'body.kinds.emergency.minHeadcount', message: '应为1到1000之间的整数' }]);
     expect((await call('biyan.secretary', 'PUT', '/config/order-matrix', current)).statusCode).toBe(403);
     const next = { ...current, levels: { red: { emergency: { arrive: { kind: 'minutes', minutes: 20, clock: 'calendar' }, minLeaderRank: '副处' } } } };
     const put = await call('district.admin', 'PUT', '/config/order-matrix', next);

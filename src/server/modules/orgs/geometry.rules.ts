@@ -1,5 +1,6 @@
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import type { MultiPolygon, Polygon } from 'geojson';
+import { l, type Localised } from '../../platform/messages.js';
 
 /**
  * Minimal structural check of GeoJSON geometries we store and test points
@@ -12,21 +13,21 @@ function isPosition(p: unknown): p is Position {
     && Math.abs(p[0]) <= 180 && Math.abs(p[1]) <= 90;
 }
 
-function ringProblem(ring: unknown): string | null {
-  if (!Array.isArray(ring) || ring.length < 4) return 'a polygon ring needs at least 4 positions';
-  if (!ring.every(isPosition)) return 'positions must be [lng, lat] numbers in range';
+function ringProblem(ring: unknown): Localised | null {
+  if (!Array.isArray(ring) || ring.length < 4) return l('多边形的每个环至少需要4个坐标点', 'a polygon ring needs at least 4 positions');
+  if (!ring.every(isPosition)) return l('坐标应为范围内的 [经度, 纬度] 数字', 'positions must be [lng, lat] numbers in range');
   const first = ring[0] as Position;
   const last = ring[ring.length - 1] as Position;
-  if (first[0] !== last[0] || first[1] !== last[1]) return 'a polygon ring must be closed';
+  if (first[0] !== last[0] || first[1] !== last[1]) return l('多边形的环必须首尾闭合', 'a polygon ring must be closed');
   return null;
 }
 
 /** Returns why a geometry is unusable, or null. Accepts Point, Polygon and MultiPolygon. */
-export function checkGeometry(geometry: { type: string; coordinates: unknown }): string | null {
+export function checkGeometry(geometry: { type: string; coordinates: unknown }): Localised | null {
   const { type, coordinates } = geometry;
-  if (type === 'Point') return isPosition(coordinates) ? null : 'a Point needs [lng, lat]';
+  if (type === 'Point') return isPosition(coordinates) ? null : l('点需要 [经度, 纬度]', 'a Point needs [lng, lat]');
   if (type === 'Polygon') {
-    if (!Array.isArray(coordinates) || coordinates.length === 0) return 'a Polygon needs rings';
+    if (!Array.isArray(coordinates) || coordinates.length === 0) return l('多边形需要至少一个环', 'a Polygon needs rings');
     for (const ring of coordinates) {
       const problem = ringProblem(ring);
       if (problem) return problem;
@@ -34,9 +35,9 @@ export function checkGeometry(geometry: { type: string; coordinates: unknown }):
     return null;
   }
   if (type === 'MultiPolygon') {
-    if (!Array.isArray(coordinates) || coordinates.length === 0) return 'a MultiPolygon needs polygons';
+    if (!Array.isArray(coordinates) || coordinates.length === 0) return l('多多边形需要至少一个多边形', 'a MultiPolygon needs polygons');
     for (const polygon of coordinates) {
-      if (!Array.isArray(polygon) || polygon.length === 0) return 'a MultiPolygon needs polygons';
+      if (!Array.isArray(polygon) || polygon.length === 0) return l('多多边形需要至少一个多边形', 'a MultiPolygon needs polygons');
       for (const ring of polygon) {
         const problem = ringProblem(ring);
         if (problem) return problem;
@@ -44,7 +45,7 @@ export function checkGeometry(geometry: { type: string; coordinates: unknown }):
     }
     return null;
   }
-  return `geometry type ${type} is not supported (Point, Polygon, MultiPolygon)`;
+  return l(`不支持的几何类型 ${type}（支持 Point、Polygon、MultiPolygon）`, `geometry type ${type} is not supported (Point, Polygon, MultiPolygon)`);
 }
 
 /** Is [lng, lat] inside a Polygon or MultiPolygon (holes honoured)? */

@@ -17,6 +17,7 @@ import * as repo from './orgs.repo.js';
 import { changingOrgTree } from './org-directory.js';
 import { checkGeometry } from './geometry.rules.js';
 import { childPath, depthOf, isOrgType, parentProblem } from './orgs.rules.js';
+import { l, type Localised } from '../../platform/messages.js';
 
 export interface ImportRow {
   line: number;
@@ -35,27 +36,28 @@ export interface ImportResult {
   updated: number;
 }
 
-function fail(line: number, field: string, reason: string): never {
-  throw new AppError('IMPORT_FAILED', { line, field, reason }, { line, field, reason });
+/** `reason` in both languages for the message; the details carry its English text for programs. */
+function fail(line: number, field: string, reason: Localised): never {
+  throw new AppError('IMPORT_FAILED', { line, field, reason }, { line, field, reason: reason.en });
 }
 
 function optionalNumber(raw: unknown, line: number, field: string, min: number, max: number): number | null {
   if (raw === undefined || raw === null || raw === '') return null;
   const n = typeof raw === 'number' ? raw : Number(raw);
-  if (!Number.isFinite(n) || n < min || n > max) fail(line, field, `must be a number between ${min} and ${max}`);
+  if (!Number.isFinite(n) || n < min || n > max) fail(line, field, l(`应为 ${min} 到 ${max} 之间的数字`, `must be a number between ${min} and ${max}`));
   return n;
 }
 
 function rowFrom(record: Record<string, unknown>, line: number, geometry: ImportRow['geometry']): ImportRow {
   const str = (key: string) => (record[key] === undefined || record[key] === null ? '' : String(record[key]).trim());
   const code = str('code');
-  if (!code) fail(line, 'code', 'is required');
-  if (!/^[A-Za-z0-9._-]{1,64}$/.test(code)) fail(line, 'code', 'use letters, digits, dot, dash or underscore (max 64)');
+  if (!code) fail(line, 'code', l('必填', 'is required'));
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(code)) fail(line, 'code', l('只能使用字母、数字、点、横线或下划线（最多64个）', 'use letters, digits, dot, dash or underscore (max 64)'));
   const name = str('name');
-  if (!name) fail(line, 'name', 'is required');
-  if (name.length > 100) fail(line, 'name', 'is longer than 100 characters');
+  if (!name) fail(line, 'name', l('必填', 'is required'));
+  if (name.length > 100) fail(line, 'name', l('超过100个字符', 'is longer than 100 characters'));
   const type = str('type');
-  if (!isOrgType(type)) fail(line, 'type', 'must be district, subdistrict, community, station, grid or department');
+  if (!isOrgType(type)) fail(line, 'type', l('应为 district、subdistrict、community、station、grid 或 department', 'must be district, subdistrict, community, station, grid or department'));
   if (geometry) {
     const problem = checkGeometry(geometry);
     if (problem) fail(line, 'geometry', problem);
@@ -80,12 +82,12 @@ export function parseOrgCsv(text: string): ImportRow[] {
     records = parse(text.replace(/^\uFEFF/, ''), { columns: true, skip_empty_lines: true, trim: true, relax_column_count_less: true });
   } catch (err) {
     const e = err as { lines?: number; message: string };
-    fail(e.lines ?? 0, '(file)', e.message);
+    fail(e.lines ?? 0, '(file)', l(`CSV 格式错误：${e.message}`, e.message));
   }
-  if (records.length === 0) fail(1, '(file)', 'no rows');
+  if (records.length === 0) fail(1, '(file)', l('文件没有数据行', 'no rows'));
   const header = Object.keys(records[0]);
   for (const required of ['code', 'name', 'type']) {
-    if (!header.includes(required)) fail(1, required, 'column is missing from the header');
+    if (!header.includes(required)) fail(1, required, l('表头缺少这一列', 'column is missing from the header'));
   }
   return records.map((r, i) => rowFrom(r, i + 2, null));
 }
@@ -96,11 +98,11 @@ export function parseOrgGeoJson(text: string): ImportRow[] {
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    fail(0, '(file)', `not valid JSON: ${(err as Error).message}`);
+    fail(0, '(file)', l(`不是有效的 JSON：${(err as Error).message}`, `not valid JSON: ${(err as Error).message}`));
   }
-  if (doc?.type !== 'FeatureCollection' || !Array.isArray(doc.features)) fail(0, '(file)', 'must be a GeoJSON FeatureCollection');
+  if (doc?.type !== 'FeatureCollection' || !Array.isArray(doc.features)) fail(0, '(file)', l('应为 GeoJSON FeatureCollection', 'must be a GeoJSON FeatureCollection'));
   const features = doc.features as { properties?: Record<string, unknown>; geometry?: { type: string; coordinates: unknown } | null }[];
-  if (features.length === 0) fail(0, '(file)', 'no features');
+  if (features.length === 0) fail(0, '(file)', l('文件中没有要素（features）', 'no features'));
   return features.map((f, i) => rowFrom(f.properties ?? {}, i + 1, f.geometry ?? null));
 }
 
@@ -112,7 +114,7 @@ export function parseOrgFile(fileName: string, text: string): ImportRow[] {
 export async function applyOrgImport(db: Kysely<DB>, clock: Clock, rows: ImportRow[], actor: Actor | null): Promise<ImportResult> {
   const seen = new Map<string, ImportRow>();
   for (const row of rows) {
-    if (seen.has(row.code)) fail(row.line, 'code', `duplicates line ${seen.get(row.code)!.line}`);
+    if (seen.has(row.code)) fail(row.line, 'code', l(`与第 ${seen.get(row.code)!.line} 行重复`, `duplicates line ${seen.get(row.code)!.line}`));
     seen.set(row.code, row);
   }
   const existing = new Map((await repo.findOrgsByCodes(db, [...new Set(rows.flatMap((r) => [r.code, r.parentCode ?? '']).filter(Boolean))])).map((o) => [o.code, o]));
@@ -121,10 +123,10 @@ export async function applyOrgImport(db: Kysely<DB>, clock: Clock, rows: ImportR
   const typeOf = (code: string) => seen.get(code)?.type ?? existing.get(code)?.type;
   for (const row of rows) {
     const current = existing.get(row.code);
-    if (current && current.type !== row.type) fail(row.line, 'type', `unit ${row.code} exists as ${current.type}; type cannot change on import`);
+    if (current && current.type !== row.type) fail(row.line, 'type', l(`单位 ${row.code} 已存在，类型为 ${current.type}；导入不能改变类型`, `unit ${row.code} exists as ${current.type}; type cannot change on import`));
     if (row.parentCode) {
       const parentType = typeOf(row.parentCode);
-      if (!parentType) fail(row.line, 'parent_code', `no unit with code ${row.parentCode} in the file or the database`);
+      if (!parentType) fail(row.line, 'parent_code', l(`文件和系统中都没有编码为 ${row.parentCode} 的单位`, `no unit with code ${row.parentCode} in the file or the database`));
       const problem = parentProblem(row.type, parentType);
       if (problem) fail(row.line, 'parent_code', problem);
     } else if (!current) {
@@ -137,7 +139,7 @@ export async function applyOrgImport(db: Kysely<DB>, clock: Clock, rows: ImportR
   const visiting = new Set<string>();
   const place = (row: ImportRow) => {
     if (placed.has(row.code)) return;
-    if (visiting.has(row.code)) fail(row.line, 'parent_code', 'parent chain forms a cycle');
+    if (visiting.has(row.code)) fail(row.line, 'parent_code', l('上级关系形成了循环', 'parent chain forms a cycle'));
     visiting.add(row.code);
     const parentRow = row.parentCode ? seen.get(row.parentCode) : undefined;
     if (parentRow) place(parentRow);
@@ -157,7 +159,7 @@ export async function applyOrgImport(db: Kysely<DB>, clock: Clock, rows: ImportR
       const current = existing.get(row.code);
       if (current) {
         if (row.parentCode && row.parentCode !== (await parentCodeOf(trx, current.parent_id))) {
-          fail(row.line, 'parent_code', 'moving a unit is done in the org editor, not by import');
+          fail(row.line, 'parent_code', l('调整单位的上级请在组织架构编辑器中进行，不能通过导入', 'moving a unit is done in the org editor, not by import'));
         }
         await repo.updateOrg(trx, current.id, {
           name: row.name,

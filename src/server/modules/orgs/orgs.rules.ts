@@ -3,6 +3,7 @@
  * materialised path that makes subtree queries a single indexed prefix scan.
  */
 import type { OrgType } from '../../db/foundation.tables.js';
+import { l, type Localised } from '../../platform/messages.js';
 
 export const ORG_TYPES: readonly OrgType[] = ['district', 'subdistrict', 'community', 'station', 'grid', 'department'];
 
@@ -21,10 +22,10 @@ export function isOrgType(value: string): value is OrgType {
 }
 
 /** Returns why `type` may not sit under `parentType`, or null when it may. */
-export function parentProblem(type: OrgType, parentType: OrgType | null): string | null {
+export function parentProblem(type: OrgType, parentType: OrgType | null): Localised | null {
   if (ALLOWED_PARENTS[type].includes(parentType)) return null;
   const allowed = ALLOWED_PARENTS[type].map((t) => t ?? '(none)').join(' / ');
-  return `a ${type} must be under ${allowed}, not ${parentType ?? '(none)'}`;
+  return l(`${type} 类单位的上级应为 ${allowed}，不能是 ${parentType ?? '(none)'}`, `a ${type} must be under ${allowed}, not ${parentType ?? '(none)'}`);
 }
 
 /** `/rootId/…/id/`: each ancestor then self, each followed by '/'. */

@@ -35,7 +35,8 @@ export const OrgListQuery = Type.Object(
     parentId: Type.Optional(Type.String({ format: 'uuid' })),
     q: Type.Optional(Type.String({ maxLength: 100 })),
     includeInactive: Type.Optional(Type.Boolean()),
-    page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+    // Bounded like every list: an unbounded page made an OFFSET beyond bigint, a 500.
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, default: 1 })),
     pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
   },
   { additionalProperties: false },
@@ -88,7 +89,7 @@ export const BuildingListQuery = Type.Object(
   {
     communityId: Type.Optional(Type.String({ format: 'uuid' })),
     q: Type.Optional(Type.String({ maxLength: 100 })),
-    page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, default: 1 })),
     pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
   },
   { additionalProperties: false },

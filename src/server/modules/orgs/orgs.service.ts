@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../platform/context.js';
 import { appendAudit } from '../../platform/audit.js';
 import { AppError } from '../../platform/errors.js';
+import { l } from '../../platform/messages.js';
 import { can, type Actor, type Permission } from '../../platform/policies.js';
 import { requirePermission } from '../../platform/scope.js';
 import * as repo from './orgs.repo.js';
@@ -79,7 +80,7 @@ export async function updateOrg(ctx: AppContext, actor: Actor, id: string, body:
   let newParent: repo.OrgRow | null = null;
   if (body.parentId && body.parentId !== org.parent_id) {
     newParent = await orgInScope(ctx, actor, body.parentId, 'org:write');
-    if (isWithin(newParent.path, org.path)) throw AppError.invalidField('body.parentId', 'a unit cannot move under itself');
+    if (isWithin(newParent.path, org.path)) throw AppError.invalidField('body.parentId', l('单位不能移到自己的下级之下', 'a unit cannot move under itself'));
     const problem = parentProblem(org.type, newParent.type);
     if (problem) throw AppError.invalidField('body.parentId', problem);
   }
@@ -107,7 +108,7 @@ export async function setOrgActive(ctx: AppContext, actor: Actor, id: string, ac
   const org = await orgInScope(ctx, actor, id, 'org:write');
   if (!active) {
     const { n } = await repo.countActiveChildren(ctx.db, id);
-    if (Number(n) > 0) throw new AppError('CONFLICT', { reason: 'deactivate its active child units first' });
+    if (Number(n) > 0) throw AppError.conflict(l('请先停用其在用的下级单位', 'deactivate its active child units first'));
   }
   return changingOrgTree(ctx.db, ctx.db.transaction().execute(async (trx) => {
     const updated = await repo.updateOrg(trx, org.id, { active }, ctx.clock.now());

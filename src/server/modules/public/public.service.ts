@@ -11,6 +11,7 @@
 import { randomInt } from 'node:crypto';
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
+import { l } from '../../platform/messages.js';
 import type { Locale } from '../../platform/messages.js';
 import { inTransaction } from '../../platform/tx.js';
 import { applyStep, type StepPerformer } from '../cases/actions.service.js';
@@ -47,7 +48,7 @@ async function checkResidentUploads(ctx: AppContext, ids: readonly string[] | un
   const ok =
     rows.length === ids.length &&
     rows.every((a) => a.case_id === null && a.uploaded_by === null && a.uploader_phone_hash !== null && (!fingerprint || a.uploader_phone_hash === fingerprint));
-  if (!ok) throw AppError.invalidField(path, 'unknown or already used attachment');
+  if (!ok) throw AppError.invalidField(path, l('附件不存在或已被使用', 'unknown or already used attachment'));
 }
 
 export interface SubmitResult {
@@ -66,7 +67,7 @@ export interface SubmitResult {
 export async function submitCase(ctx: AppContext, body: PublicSubmission, idempotencyKey: string | undefined, ip: string): Promise<SubmitResult> {
   const { verificationToken, reporter, channel, ...rest } = body;
   const phone = verificationToken ? await verifiedPhone(ctx, verificationToken) : null;
-  if (!phone && rest.anonymous !== true) throw AppError.invalidField('body.verificationToken', 'verify your phone number first, or report anonymously where the category allows it');
+  if (!phone && rest.anonymous !== true) throw AppError.invalidField('body.verificationToken', l('请先验证手机号；该类诉求允许时也可匿名反映', 'verify your phone number first, or report anonymously where the category allows it'));
   await checkResidentUploads(ctx, rest.attachmentIds, phone, 'body.attachmentIds');
   const input: IntakeInput = { ...rest, channel: channel ?? 'online', reporter: { name: reporter?.name, phone: phone ?? undefined } };
   // Keys are scoped per phone by intake; an unverified (anonymous) sender is told apart by IP too.
@@ -95,7 +96,7 @@ export async function openCase(ctx: AppContext, trackingNo: string, cred: Creden
   const failures = await repo.lookupFailureTimes(ctx.db, ip, new Date(now.getTime() - LOOKUP_FAILURE_WINDOW.windowMs));
   const blockedUntil = nextAllowedAt(failures, now, [LOOKUP_FAILURE_WINDOW]);
   if (blockedUntil) throw retryLater(ctx, blockedUntil);
-  if (!cred.accessCode && !cred.verificationToken) throw AppError.invalidField(cred.field, 'enter the access code you received');
+  if (!cred.accessCode && !cred.verificationToken) throw AppError.invalidField(cred.field, l('请输入收到的查询码', 'enter the access code you received'));
   const normalized = trackingNo.trim().toUpperCase();
   const row = await casesRepo.findCaseByTrackingNo(ctx.db, normalized);
   let ok = false;

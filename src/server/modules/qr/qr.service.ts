@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
+import { l } from '../../platform/messages.js';
 import { can, type Actor } from '../../platform/policies.js';
 import * as repo from './qr.repo.js';
 import type { PosterBuilding } from './qr.repo.js';
@@ -24,15 +25,15 @@ export interface PosterSelection {
 export async function communityBuildings(db: Kysely<DB>, by: { id?: string; code?: string }, field: string): Promise<{ community: { name: string; code: string; path: string }; buildings: PosterBuilding[] }> {
   const org = await repo.findOrg(db, by);
   if (!org) throw AppError.notFound('community');
-  if (org.type !== 'community') throw AppError.invalidField(field, 'posters are printed per community: give a community');
+  if (org.type !== 'community') throw AppError.invalidField(field, l('二维码海报按社区打印，请选择一个社区', 'posters are printed per community: give a community'));
   const rows = await repo.buildingsOfCommunity(db, org.id);
-  if (rows.length === 0) throw AppError.invalidField(field, 'this community has no buildings in service');
+  if (rows.length === 0) throw AppError.invalidField(field, l('该社区没有在用的楼栋', 'this community has no buildings in service'));
   return { community: { name: org.name, code: org.code, path: org.path }, buildings: rows.map(toPoster) };
 }
 
 /** The posters a staff member asked for: one building, or a whole community, within their org:read scope. */
 export async function posterSelection(ctx: AppContext, actor: Actor, q: { communityId?: string; buildingCode?: string }): Promise<PosterSelection> {
-  if ((q.communityId ? 1 : 0) + (q.buildingCode ? 1 : 0) !== 1) throw AppError.invalidField('querystring.communityId', 'give either communityId or buildingCode');
+  if ((q.communityId ? 1 : 0) + (q.buildingCode ? 1 : 0) !== 1) throw AppError.invalidField('querystring.communityId', l('请填写社区（communityId）或楼栋编号（buildingCode）其中之一', 'give either communityId or buildingCode'));
   if (q.buildingCode) {
     const row = await repo.findActiveBuilding(ctx.db, q.buildingCode);
     if (!row) throw AppError.notFound('building');

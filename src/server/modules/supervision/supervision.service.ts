@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
+import { l } from '../../platform/messages.js';
 import { can, type Actor } from '../../platform/policies.js';
 import { requirePermission } from '../../platform/scope.js';
 import { scheduleTimer } from '../../platform/timers.js';
@@ -225,9 +226,9 @@ async function appointmentStep(ctx: AppContext, actor: Actor, id: string, apply:
 
 export function scheduleAppointment(ctx: AppContext, actor: Actor, id: string, scheduledAt: string) {
   const at = new Date(scheduledAt);
-  if (Number.isNaN(at.getTime())) throw AppError.invalidField('body.scheduledAt', 'not a date-time');
+  if (Number.isNaN(at.getTime())) throw AppError.invalidField('body.scheduledAt', l('不是有效的日期时间', 'not a date-time'));
   return appointmentStep(ctx, actor, id, (a) => {
-    if (a.status === 'held') throw new AppError('CONFLICT', { reason: 'the appointment has been held' });
+    if (a.status === 'held') throw AppError.conflict(l('该次接访已经完成', 'the appointment has been held'));
     return { patch: { status: 'scheduled', scheduled_at: at }, action: 'leader_appointment_scheduled', data: { scheduledAt: at.toISOString() } };
   });
 }
@@ -235,9 +236,9 @@ export function scheduleAppointment(ctx: AppContext, actor: Actor, id: string, s
 /** The meeting took place: its outcome goes on the case timeline. */
 export function holdAppointment(ctx: AppContext, actor: Actor, id: string, outcome: string) {
   const text = outcome.trim();
-  if (!text) throw AppError.invalidField('body.outcome', 'record the outcome of the meeting');
+  if (!text) throw AppError.invalidField('body.outcome', l('请记录接访结果', 'record the outcome of the meeting'));
   return appointmentStep(ctx, actor, id, (a, now) => {
-    if (a.status === 'held') throw new AppError('CONFLICT', { reason: 'the appointment has been held' });
+    if (a.status === 'held') throw AppError.conflict(l('该次接访已经完成', 'the appointment has been held'));
     return { patch: { status: 'held', outcome: text, scheduled_at: a.scheduled_at ?? now }, action: 'leader_appointment_held', note: text, data: { heldAt: now.toISOString(), leader: actor.displayName } };
   });
 }
@@ -249,7 +250,7 @@ export function holdAppointment(ctx: AppContext, actor: Actor, id: string, outco
 export async function issueNotice(ctx: AppContext, actor: Actor, caseId: string, input: { content: string; answerWithinHours?: number }) {
   requirePermission(actor, 'case:supervise');
   const content = input.content.trim();
-  if (!content) throw AppError.invalidField('body.content', 'say what must be done');
+  if (!content) throw AppError.invalidField('body.content', l('请写明需要办理的事项', 'say what must be done'));
   return inTransaction(ctx, async (trx, afterCommit) => {
     const c = await casesRepo.lockCase(trx, caseId);
     if (!c || !canSee(actor, c)) throw AppError.notFound('case');
@@ -276,12 +277,12 @@ export async function issueNotice(ctx: AppContext, actor: Actor, caseId: string,
 
 export async function answerNotice(ctx: AppContext, actor: Actor, id: string, answer: string) {
   const text = answer.trim();
-  if (!text) throw AppError.invalidField('body.answer', 'the answer cannot be empty');
+  if (!text) throw AppError.invalidField('body.answer', l('回复不能为空', 'the answer cannot be empty'));
   return inTransaction(ctx, async (trx) => {
     const n = await repo.lockNotice(trx, id);
     if (!n || !can(actor, 'case:read', n.org_path)) throw AppError.notFound('record');
     if (!can(actor, 'case:handle', n.org_path)) throw new AppError('FORBIDDEN');
-    if (n.status === 'answered') throw new AppError('CONFLICT', { reason: 'the notice has already been answered' });
+    if (n.status === 'answered') throw AppError.conflict(l('该通知已回复', 'the notice has already been answered'));
     const now = ctx.clock.now();
     const updated = await repo.updateNotice(trx, n.id, { status: 'answered', answer: text, answered_by: actor.id, answered_at: now });
     const c = await casesRepo.findCase(trx, n.case_id);

@@ -45,7 +45,8 @@ export const UserIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 export const UserListQuery = Type.Object(
   {
     q: Type.Optional(Type.String({ maxLength: 64 })),
-    page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+    // Bounded like every list: an unbounded page made an OFFSET beyond bigint, a 500.
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, default: 1 })),
     pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   },
   { additionalProperties: false },

@@ -5,6 +5,7 @@ import { appendAudit } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
+import { l } from '../../platform/messages.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../../platform/passwords.js';
 import { can, isRole, permissionsOf, type Actor } from '../../platform/policies.js';
 import { requirePermission } from '../../platform/scope.js';
@@ -83,9 +84,9 @@ export interface RoleGrant {
 
 async function checkGrants(db: Kysely<DB>, actor: Actor | null, grants: RoleGrant[]) {
   for (const [i, g] of grants.entries()) {
-    if (!isRole(g.role)) throw AppError.invalidField(`body.roles.${i}.role`, `unknown role ${g.role}`);
+    if (!isRole(g.role)) throw AppError.invalidField(`body.roles.${i}.role`, l(`角色 ${g.role} 不存在`, `unknown role ${g.role}`));
     const org = await findOrgById(db, g.orgId);
-    if (!org) throw AppError.invalidField(`body.roles.${i}.orgId`, 'no such org unit');
+    if (!org) throw AppError.invalidField(`body.roles.${i}.orgId`, l('没有这个单位', 'no such org unit'));
     // Only a sysadmin may hand out sysadmin, and nobody grants outside their own scope.
     if (actor) {
       if (g.role === 'sysadmin' && !actor.roles.some((r) => r.role === 'sysadmin')) throw new AppError('FORBIDDEN');

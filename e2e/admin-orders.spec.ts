@@ -41,6 +41,8 @@ describe('administration, orders and supervision', () => {
     const alert = page.locator('[role="alert"]').first();
     await alert.waitFor();
     expect(await alert.textContent()).toContain('body.red.minPeople');
+    // …in Chinese, the admin's language, not in the server's English.
+    expect(await alert.textContent()).toContain('不能小于黄色等级的该项阈值（yellow.minPeople：3）');
     await page.locator('.ant-form-item-has-error #grading_red_minPeople').waitFor();
     await shot(page, '09-admin-grading-error');
     expect(failed).toEqual(['400 /api/v1/config/grading-rules']);

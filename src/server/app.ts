@@ -8,6 +8,7 @@ import type { Plugin as AjvPlugin } from 'ajv';
 import cors from '@fastify/cors';
 import helmet from 'helmet';
 import { installNulGuard } from './platform/nul-guard.js';
+import { installNumberGuard } from './platform/number-guard.js';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -19,7 +20,7 @@ import type { Database } from './db/database.js';
 import { actorForToken, bearerToken } from './platform/auth.js';
 import type { Clock } from './platform/clock.js';
 import type { AppContext } from './platform/context.js';
-import { installErrorHandling } from './platform/http-errors.js';
+import { installErrorHandling, replyWithError } from './platform/http-errors.js';
 import { createMetrics, installMetrics, type Metrics } from './platform/metrics.js';
 import { createRealtime } from './platform/realtime.js';
 import { apiModules } from './modules/index.js';
@@ -57,6 +58,9 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
             },
           },
     bodyLimit: 1_048_576,
+    // A path that is not valid percent-encoding, or an over-long path parameter, fails before routing:
+    // without this Fastify answers in its own shape, unlocalised, bypassing the error handler.
+    frameworkErrors: replyWithError,
     trustProxy: config.trustProxy,
     ajv: {
       customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true },
@@ -75,6 +79,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
 
   installErrorHandling(app);
   installNulGuard(app);
+  installNumberGuard(app);
   // Security headers from helmet, whose middleware is built ONCE here: @fastify/helmet rebuilt it
   // (re-parsing the CSP directives) on every request, ≈3% of a busy server's CPU.
   const securityHeaders = helmet({

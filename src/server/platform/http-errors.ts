@@ -5,7 +5,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type FieldIssue } from './errors.js';
-import { pickLocale, translate, translateField, type Locale } from './messages.js';
+import { l, pickLocale, translate, translateField, type Locale } from './messages.js';
 
 export interface ErrorBody {
   error: {
@@ -80,6 +80,11 @@ export function toAppError(err: unknown): AppError {
       return new AppError('BAD_REQUEST', { reason: 'empty JSON body' });
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new AppError('BAD_REQUEST', { reason: 'malformed JSON' });
+    // Raised before routing (see `frameworkErrors` in app.ts); Fastify's own messages would echo the whole URL.
+    case 'FST_ERR_BAD_URL':
+      return new AppError('BAD_REQUEST', { reason: l('网址路径的百分号编码无效（不是有效的 UTF-8）', 'the URL path is not valid percent-encoded UTF-8') });
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new AppError('BAD_REQUEST', { reason: l('路径参数过长', 'a path parameter is too long') });
   }
   if (status === 429) return new AppError('RATE_LIMITED');
   if (status === 413) return new AppError('PAYLOAD_TOO_LARGE');
@@ -90,15 +95,21 @@ export function toAppError(err: unknown): AppError {
   return new AppError('INTERNAL');
 }
 
+/**
+ * Answers any error in the one shape. The error handler of every route uses it, and so does Fastify's
+ * `frameworkErrors` option for what fails before routing (a malformed URL), which no route handler sees.
+ */
+export function replyWithError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const appError = toAppError(err);
+  if (appError.status >= 500) request.log.error({ err }, 'request failed');
+  else request.log.info({ code: appError.code }, 'request rejected');
+  const locale = pickLocale(request.headers['accept-language']);
+  if (appError.code === 'RATE_LIMITED' && reply.getHeader('retry-after') === undefined) reply.header('retry-after', '60');
+  return reply.status(appError.status).send(errorBody(appError, locale));
+}
+
 export function installErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const appError = toAppError(err);
-    if (appError.status >= 500) request.log.error({ err }, 'request failed');
-    else request.log.info({ code: appError.code }, 'request rejected');
-    const locale = pickLocale(request.headers['accept-language']);
-    if (appError.code === 'RATE_LIMITED' && reply.getHeader('retry-after') === undefined) reply.header('retry-after', '60');
-    return reply.status(appError.status).send(errorBody(appError, locale));
-  });
+  app.setErrorHandler(replyWithError);
   app.setNotFoundHandler((request, reply) => {
     const locale = pickLocale(request.headers['accept-language']);
     return reply.status(404).send(errorBody(new AppError('NOT_FOUND', { what: request.url }), locale));

@@ -77,9 +77,9 @@ export function toAppError(err: unknown): AppError {
     case 'FST_REQ_FILE_TOO_LARGE':
       return new AppError('PAYLOAD_TOO_LARGE');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new AppError('BAD_REQUEST', { reason: 'empty JSON body' });
+      return new AppError('BAD_REQUEST', { reason: l('JSON 请求体为空', 'empty JSON body') });
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new AppError('BAD_REQUEST', { reason: 'malformed JSON' });
+      return new AppError('BAD_REQUEST', { reason: l('JSON 格式错误', 'malformed JSON') });
     // Raised before routing (see `frameworkErrors` in app.ts); Fastify's own messages would echo the whole URL.
     case 'FST_ERR_BAD_URL':
       return new AppError('BAD_REQUEST', { reason: l('网址路径的百分号编码无效（不是有效的 UTF-8）', 'the URL path is not valid percent-encoded UTF-8') });
@@ -90,7 +90,9 @@ export function toAppError(err: unknown): AppError {
   if (status === 413) return new AppError('PAYLOAD_TOO_LARGE');
   if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE');
   if (err instanceof SyntaxError || (status >= 400 && status < 500)) {
-    return new AppError('BAD_REQUEST', { reason: fe?.message ?? 'invalid request' });
+    // Fastify's own message is English and technical; the Chinese text keeps it in brackets for whoever reports it.
+    const detail = fe?.message ?? 'invalid request';
+    return new AppError('BAD_REQUEST', { reason: l(`请求格式不正确（${detail}）`, detail) });
   }
   return new AppError('INTERNAL');
 }

@@ -186,6 +186,7 @@ describe('bad input', () => {
     });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('BAD_REQUEST');
+    expect(res.json().error.message).toBe('请求无效：JSON 格式错误');
   });
 
   it('a handler may not take intake', async () => {

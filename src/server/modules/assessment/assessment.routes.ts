@@ -6,7 +6,8 @@ import { METRICS, PERIODS } from './assessment.rules.js';
 import * as service from './assessment.service.js';
 
 const literals = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
-const DateString = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+// ajv-formats' full mode: a real calendar date, so 2026-02-30 is a 400.
+const DateString = Type.String({ format: 'date' });
 const tags = ['assessment'];
 
 const RankingsQuery = Type.Object(

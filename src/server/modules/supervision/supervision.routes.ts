@@ -66,7 +66,7 @@ export const supervisionModule: ApiModule = async (api, ctx) => {
       schema: {
         tags, summary: 'Leader appointment tasks (领导约见)',
         querystring: Type.Object(
-          { status: Type.Optional(literals(['pending', 'scheduled', 'held'])), day: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })), caseId: Type.Optional(Type.String({ format: 'uuid' })), ...Paging },
+          { status: Type.Optional(literals(['pending', 'scheduled', 'held'])), day: Type.Optional(Type.String({ format: 'date' })), caseId: Type.Optional(Type.String({ format: 'uuid' })), ...Paging },
           { additionalProperties: false },
         ),
       },

@@ -131,6 +131,10 @@ describe('end of day: regrade and leader appointments', () => {
     const task = list.items.find((a: { caseId: string }) => a.caseId === r);
     expect(task).toMatchObject({ level: 'red', case: { riskLevel: 'red' } });
     expect((await call('biyan.secretary', 'GET', '/leader-appointments?day=2026-11-24')).json().items.map((a: { caseId: string }) => a.caseId)).toEqual([b]);
+    // A day that is not on the calendar is refused, not answered with an empty list.
+    const notADay = await call('district.leader', 'GET', '/leader-appointments?day=2026-02-30');
+    expect(notADay.statusCode).toBe(400);
+    expect(notADay.json().error.details.fields.map((f: { path: string }) => f.path)).toEqual(['querystring.day']);
     const sched = await call('district.leader', 'POST', `/leader-appointments/${task.id}/schedule`, { scheduledAt: '2026-11-25T02:00:00Z' });
     expect(sched.json()).toMatchObject({ status: 'scheduled', scheduledAt: '2026-11-25T02:00:00.000Z' });
     expect((await call('biyan.secretary', 'POST', `/leader-appointments/${task.id}/hold`, { outcome: 'x' })).statusCode).toBe(404);

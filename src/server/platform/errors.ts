@@ -93,8 +93,8 @@ export class AppError extends Error {
   }
 
   /** The request conflicts with the record's state; `reason` in both languages. */
-  static conflict(reason: Localised, extra: Record<string, unknown> = {}): AppError {
-    return new AppError('CONFLICT', { reason }, extra);
+  static conflict(reason: Localised): AppError {
+    return new AppError('CONFLICT', { reason });
   }
 }
 

@@ -12,10 +12,15 @@ import { sql, type Kysely } from 'kysely';
  * The key keeps its meaning (one timer per kind, subject and deadline) and
  * `ON CONFLICT (kind, subject_id, due_at)` still infers it: the column order
  * of a unique index does not matter there.
+ *
+ * Building the index locks timer writes (so intake) for as long as it takes. On a
+ * large district an operator can build it beforehand without the lock:
+ * `CREATE UNIQUE INDEX CONCURRENTLY timers_subject_once_idx ON timers (subject_id, kind, due_at)`;
+ * hence IF NOT EXISTS.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await sql`CREATE UNIQUE INDEX timers_subject_once_idx ON timers (subject_id, kind, due_at)`.execute(db);
-  await sql`DROP INDEX timers_once_idx`.execute(db);
-  await sql`DROP INDEX timers_subject_idx`.execute(db);
-  await sql`DROP INDEX timers_due_idx`.execute(db);
+  await sql`CREATE UNIQUE INDEX IF NOT EXISTS timers_subject_once_idx ON timers (subject_id, kind, due_at)`.execute(db);
+  await sql`DROP INDEX IF EXISTS timers_once_idx`.execute(db);
+  await sql`DROP INDEX IF EXISTS timers_subject_idx`.execute(db);
+  await sql`DROP INDEX IF EXISTS timers_due_idx`.execute(db);
 }

@@ -105,7 +105,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  installMetrics(app, metrics, ctx);
+  installMetrics(app, metrics, ctx, config.metricsToken);
 
   app.addHook('onRequest', async (request) => {
     const token = bearerToken(request);

@@ -34,6 +34,8 @@ export interface Config {
   webhookUrl?: string;
   /** The public address residents reach (FENGQIAO_PUBLIC_URL); building QR codes encode `<publicUrl>/q/<code>`. */
   publicUrl: string;
+  /** When set (FENGQIAO_METRICS_TOKEN), `/metrics` answers only `Authorization: Bearer <token>`; unset = open. */
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -113,7 +115,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     sweepIntervalMs: intSetting('FENGQIAO_SWEEP_INTERVAL_MS', env.FENGQIAO_SWEEP_INTERVAL_MS, 1000, 50, 600000),
     webhookUrl: httpUrlSetting('FENGQIAO_WEBHOOK_URL', env.FENGQIAO_WEBHOOK_URL),
     publicUrl: (httpUrlSetting('FENGQIAO_PUBLIC_URL', env.FENGQIAO_PUBLIC_URL) ?? 'http://localhost:3000').replace(/\/+$/, ''),
+    metricsToken: secretSetting('FENGQIAO_METRICS_TOKEN', env.FENGQIAO_METRICS_TOKEN),
   };
+}
+
+/** An optional shared secret; a short one would be guessable, so it stops start-up. */
+function secretSetting(name: string, raw: string | undefined): string | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  if (raw.trim().length < 16) throw new ConfigError(`${name} must be at least 16 characters`);
+  return raw.trim();
 }
 
 /** An optional http(s) URL; a malformed one stops start-up instead of failing every delivery later. */

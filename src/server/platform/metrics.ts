@@ -2,9 +2,11 @@
  * Prometheus metrics. One registry per app instance so several apps in one test
  * process do not collide on metric names.
  */
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AppContext } from './context.js';
+import { AppError } from './errors.js';
 import { outboxBacklog } from './outbox.js';
 import { timersDue } from './timers.js';
 
@@ -35,7 +37,18 @@ export function createMetrics(): Metrics {
   };
 }
 
-export function installMetrics(app: FastifyInstance, metrics: Metrics, ctx: Pick<AppContext, 'db' | 'clock'>): void {
+/** Whether a request carries `Authorization: Bearer <token>`, compared in constant time. */
+function hasBearer(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header ?? '');
+  const expected = Buffer.from(`Bearer ${token}`);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/**
+ * Request timings, and `/metrics` for Prometheus. With `token` the endpoint needs it as a bearer token
+ * (Prometheus' `authorization` setting): the figures describe the district's workload and are not public.
+ */
+export function installMetrics(app: FastifyInstance, metrics: Metrics, ctx: Pick<AppContext, 'db' | 'clock'>, token?: string): void {
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpDuration.observe(
@@ -46,7 +59,8 @@ export function installMetrics(app: FastifyInstance, metrics: Metrics, ctx: Pick
   // Background work waiting, read from the database at each scrape (the same figure from every process).
   const outbox = new Gauge({ name: 'fengqiao_outbox_messages', help: 'Undelivered outbox messages: due now, or dead letters', labelNames: ['state'], registers: [metrics.registry] });
   const timers = new Gauge({ name: 'fengqiao_timers_due', help: 'Timers due now and not yet fired', registers: [metrics.registry] });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    if (token !== undefined && !hasBearer(request.headers.authorization, token)) throw new AppError('UNAUTHENTICATED');
     const now = ctx.clock.now();
     const [backlog, due] = await Promise.all([outboxBacklog(ctx.db, now), timersDue(ctx.db, now)]);
     outbox.set({ state: 'due' }, backlog.due);

@@ -92,6 +92,11 @@ export class AppError extends Error {
     return AppError.invalid([{ path, keyword: 'rule', params: { reason } }]);
   }
 
+  /** A rule checker's issues (paths relative to the body, '' for the body itself) as one validation error. */
+  static brokenRules(issues: readonly { path: string; reason: Localised }[]): AppError {
+    return AppError.invalid(issues.map((i) => ({ path: i.path ? `body.${i.path}` : 'body', keyword: 'rule', params: { reason: i.reason } })));
+  }
+
   /** The request conflicts with the record's state; `reason` in both languages. */
   static conflict(reason: Localised): AppError {
     return new AppError('CONFLICT', { reason });

@@ -16,6 +16,13 @@ export function l(zh: string, en: string): Localised {
   return { 'zh-CN': zh, en };
 }
 
+/** Reasons every rule checker gives, worded once in each language. */
+export const COMMON_REASONS = Object.freeze({
+  notAnObject: l('应为对象', 'must be an object'),
+  unknownKey: l('不认识的字段', 'unknown key'),
+  required: l('必填', 'required'),
+});
+
 export function isLocalised(value: unknown): value is Localised {
   return typeof value === 'object' && value !== null && typeof (value as Localised)['zh-CN'] === 'string' && typeof (value as Localised).en === 'string';
 }

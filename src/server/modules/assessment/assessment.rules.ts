@@ -5,7 +5,7 @@
  */
 import { SHANGHAI_OFFSET_MS } from '../cases/deadlines.rules.js';
 import type { ValidationIssue } from '../cases/grading.rules.js';
-import { l } from '../../platform/messages.js';
+import { COMMON_REASONS, l } from '../../platform/messages.js';
 
 export const PERIODS = ['day', 'week', 'month', 'quarter'] as const;
 export type Period = (typeof PERIODS)[number];
@@ -200,18 +200,18 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 /** Write-time gate for the weights: known keys only, non-negative finite numbers, at least one positive rate weight. */
 export function validateWeights(value: unknown): { ok: true; weights: AssessmentWeights } | { ok: false; issues: ValidationIssue[] } {
   const issues: ValidationIssue[] = [];
-  if (!isRecord(value)) return { ok: false, issues: [{ path: '', reason: l('应为对象', 'must be an object') }] };
+  if (!isRecord(value)) return { ok: false, issues: [{ path: '', reason: COMMON_REASONS.notAnObject }] };
   const allowed = ['rates', 'deductions', 'maxDeduction', 'satisfiedRating'];
-  for (const k of Object.keys(value)) if (!allowed.includes(k)) issues.push({ path: k, reason: l('不认识的字段', 'unknown key') });
+  for (const k of Object.keys(value)) if (!allowed.includes(k)) issues.push({ path: k, reason: COMMON_REASONS.unknownKey });
   const num = (v: unknown, path: string, max: number) => {
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > max) issues.push({ path, reason: l(`应为0到${max}之间的数值`, `must be a number from 0 to ${max}`) });
   };
   const group = (key: 'rates' | 'deductions', names: readonly string[]) => {
     const g = value[key];
-    if (!isRecord(g)) return issues.push({ path: key, reason: l('应为对象', 'must be an object') });
-    for (const k of Object.keys(g)) if (!names.includes(k)) issues.push({ path: `${key}.${k}`, reason: l('不认识的字段', 'unknown key') });
+    if (!isRecord(g)) return issues.push({ path: key, reason: COMMON_REASONS.notAnObject });
+    for (const k of Object.keys(g)) if (!names.includes(k)) issues.push({ path: `${key}.${k}`, reason: COMMON_REASONS.unknownKey });
     for (const n of names) {
-      if (!(n in g)) issues.push({ path: `${key}.${n}`, reason: l('必填', 'required') });
+      if (!(n in g)) issues.push({ path: `${key}.${n}`, reason: COMMON_REASONS.required });
       else num(g[n], `${key}.${n}`, key === 'rates' ? 1000 : 100);
     }
   };

@@ -29,7 +29,7 @@ export async function writeWeights(ctx: AppContext, actor: Actor, value: unknown
   requirePermission(actor, 'config:write');
   const checked = validateWeights(value);
   if (!checked.ok) {
-    throw AppError.invalid(checked.issues.map((i) => ({ path: i.path ? `body.${i.path}` : 'body', keyword: 'rule', params: { reason: i.reason } })));
+    throw AppError.brokenRules(checked.issues);
   }
   await inTransaction(ctx, async (trx) => {
     await repo.upsertWeights(trx, checked.weights, ctx.clock.now(), actor.id);

@@ -17,7 +17,7 @@
  * the next year's schedule (usually in November); `holidayDataCovers` lets a health check warn.
  */
 import { createRequire } from 'node:module';
-import { l } from '../../platform/messages.js';
+import { COMMON_REASONS, l } from '../../platform/messages.js';
 import type { RiskLevel, ValidationIssue } from './grading.rules.js';
 
 /** Asia/Shanghai offset from UTC, fixed (no DST). */
@@ -529,11 +529,11 @@ const MAX_DAYS = 365;
 
 function checkSpec(v: unknown, path: string, issues: ValidationIssue[]): DeadlineSpec | null {
   if (!isRecord(v)) {
-    issues.push({ path, reason: l('应为对象', 'must be an object') });
+    issues.push({ path, reason: COMMON_REASONS.notAnObject });
     return null;
   }
   const unknownKeys = (allowed: string[]): void => {
-    for (const k of Object.keys(v)) if (!allowed.includes(k)) issues.push({ path: `${path}.${k}`, reason: l('不认识的字段', 'unknown key') });
+    for (const k of Object.keys(v)) if (!allowed.includes(k)) issues.push({ path: `${path}.${k}`, reason: COMMON_REASONS.unknownKey });
   };
   switch (v.kind) {
     case 'minutes': {
@@ -561,16 +561,16 @@ function checkSpec(v: unknown, path: string, issues: ValidationIssue[]): Deadlin
 
 function checkTargets(v: unknown, path: string, partial: boolean, issues: ValidationIssue[]): Partial<SlaTargets> {
   if (!isRecord(v)) {
-    issues.push({ path, reason: l('应为对象', 'must be an object') });
+    issues.push({ path, reason: COMMON_REASONS.notAnObject });
     return {};
   }
   const out: Partial<SlaTargets> = {};
   for (const k of Object.keys(v)) {
-    if (!(SLA_CLOCKS as readonly string[]).includes(k)) issues.push({ path: `${path}.${k}`, reason: l('不认识的字段', 'unknown key') });
+    if (!(SLA_CLOCKS as readonly string[]).includes(k)) issues.push({ path: `${path}.${k}`, reason: COMMON_REASONS.unknownKey });
   }
   for (const clock of SLA_CLOCKS) {
     if (!(clock in v)) {
-      if (!partial) issues.push({ path: `${path}.${clock}`, reason: l('必填', 'required') });
+      if (!partial) issues.push({ path: `${path}.${clock}`, reason: COMMON_REASONS.required });
       continue;
     }
     const spec = checkSpec(v[clock], `${path}.${clock}`, issues);
@@ -586,26 +586,26 @@ function checkTargets(v: unknown, path: string, partial: boolean, issues: Valida
  */
 export function validateSlaPolicy(policy: unknown): SlaValidationResult {
   const issues: ValidationIssue[] = [];
-  if (!isRecord(policy)) return { ok: false, issues: [{ path: '', reason: l('应为对象', 'must be an object') }] };
+  if (!isRecord(policy)) return { ok: false, issues: [{ path: '', reason: COMMON_REASONS.notAnObject }] };
   for (const k of Object.keys(policy)) {
-    if (k !== 'levels' && k !== 'channels') issues.push({ path: k, reason: l('不认识的字段', 'unknown key') });
+    if (k !== 'levels' && k !== 'channels') issues.push({ path: k, reason: COMMON_REASONS.unknownKey });
   }
   const levels: Partial<Record<RiskLevel, Partial<SlaTargets>>> = {};
   if (!isRecord(policy.levels)) {
-    issues.push({ path: 'levels', reason: l('应为对象', 'must be an object') });
+    issues.push({ path: 'levels', reason: COMMON_REASONS.notAnObject });
   } else {
     for (const k of Object.keys(policy.levels)) {
       if (k !== 'red' && k !== 'yellow' && k !== 'blue') issues.push({ path: `levels.${k}`, reason: l('不认识的风险等级', 'unknown level') });
     }
     for (const level of ['red', 'yellow', 'blue'] as const) {
-      if (!(level in policy.levels)) issues.push({ path: `levels.${level}`, reason: l('必填', 'required') });
+      if (!(level in policy.levels)) issues.push({ path: `levels.${level}`, reason: COMMON_REASONS.required });
       else levels[level] = checkTargets(policy.levels[level], `levels.${level}`, false, issues);
     }
   }
   const channels: Partial<Record<SlaChannel, Partial<SlaTargets>>> = {};
   if (policy.channels !== undefined) {
     if (!isRecord(policy.channels)) {
-      issues.push({ path: 'channels', reason: l('应为对象', 'must be an object') });
+      issues.push({ path: 'channels', reason: COMMON_REASONS.notAnObject });
     } else {
       for (const [k, v] of Object.entries(policy.channels)) {
         if (!(SLA_CHANNELS as readonly string[]).includes(k)) {

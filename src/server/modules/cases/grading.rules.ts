@@ -6,7 +6,7 @@
  * malformed rule set. Every grade carries machine-readable reasons so the timeline, the
  * command centre and assessment reports can show *why* a case is red without re-deriving it.
  */
-import { l, type Localised } from '../../platform/messages.js';
+import { COMMON_REASONS, l, type Localised } from '../../platform/messages.js';
 
 export const RISK_LEVELS = ['red', 'yellow', 'blue'] as const;
 /** red 一类, yellow 二类, blue 三类. */
@@ -201,7 +201,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 function checkKeys(obj: Record<string, unknown>, allowed: readonly string[], path: string, issues: ValidationIssue[]): void {
   for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) issues.push({ path: path ? `${path}.${key}` : key, reason: l('不认识的字段', 'unknown key') });
+    if (!allowed.includes(key)) issues.push({ path: path ? `${path}.${key}` : key, reason: COMMON_REASONS.unknownKey });
   }
 }
 
@@ -239,13 +239,13 @@ function checkList<T extends string>(
 
 function checkLevelRule(v: unknown, path: string, issues: ValidationIssue[]): LevelRule | null {
   if (!isRecord(v)) {
-    issues.push({ path, reason: l('应为对象', 'must be an object') });
+    issues.push({ path, reason: COMMON_REASONS.notAnObject });
     return null;
   }
   const keys = ['urgencies', 'minPeople', 'minAmount', 'flags'] as const;
   checkKeys(v, keys, path, issues);
   for (const key of keys) {
-    if (!(key in v)) issues.push({ path: `${path}.${key}`, reason: l('必填', 'required') });
+    if (!(key in v)) issues.push({ path: `${path}.${key}`, reason: COMMON_REASONS.required });
   }
   return {
     urgencies: checkList(v.urgencies, URGENCIES, `${path}.urgencies`, issues),
@@ -262,7 +262,7 @@ function checkLevelRule(v: unknown, path: string, issues: ValidationIssue[]): Le
  */
 export function validateGradingRules(rules: unknown): ValidationResult<GradingRules> {
   const issues: ValidationIssue[] = [];
-  if (!isRecord(rules)) return { ok: false, issues: [{ path: '', reason: l('应为对象', 'must be an object') }] };
+  if (!isRecord(rules)) return { ok: false, issues: [{ path: '', reason: COMMON_REASONS.notAnObject }] };
   checkKeys(rules, GRADED_LEVELS, '', issues);
   const red = checkLevelRule(rules.red, 'red', issues);
   const yellow = checkLevelRule(rules.yellow, 'yellow', issues);

@@ -9,7 +9,7 @@ import type { DB } from '../../db/schema.js';
 import { appendAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
-import { l } from '../../platform/messages.js';
+import { COMMON_REASONS, l } from '../../platform/messages.js';
 import type { Actor } from '../../platform/policies.js';
 import { requirePermission } from '../../platform/scope.js';
 import { cachedRead, forget } from '../../platform/read-cache.js';
@@ -57,7 +57,7 @@ export const SETTINGS = {
     validate: (v: unknown) => {
       const issues: ValidationIssue[] = [];
       const value = v as Partial<OfficeHours> | null;
-      if (!value || typeof value !== 'object') return { ok: false as const, issues: [{ path: '', reason: l('应为对象', 'must be an object') }] };
+      if (!value || typeof value !== 'object') return { ok: false as const, issues: [{ path: '', reason: COMMON_REASONS.notAnObject }] };
       if (!Array.isArray(value.periods) || value.periods.length === 0) issues.push({ path: 'periods', reason: l('至少需要一个办公时段', 'needs at least one period') });
       else {
         let previousEnd = '00:00';
@@ -93,7 +93,7 @@ export async function writeSetting<N extends SettingName>(ctx: AppContext, actor
   const spec = SETTINGS[name];
   const checked = spec.validate(value);
   if (!checked.ok) {
-    throw AppError.invalid(checked.issues.map((i) => ({ path: i.path ? `body.${i.path}` : 'body', keyword: 'rule', params: { reason: i.reason } })));
+    throw AppError.brokenRules(checked.issues);
   }
   await ctx.db.transaction().execute(async (trx) => {
     await trx

@@ -18,6 +18,13 @@ async function get(path: string) {
 
 type Fields = { path: string; message: string }[];
 
+/** PUTs an invalid setting and returns the field messages of its 400. */
+async function refusal(path: string, payload: object, headers: Record<string, string> = {}): Promise<Fields> {
+  const res = await put(path, payload, headers);
+  expect(res.statusCode).toBe(400);
+  return res.json().error.details.fields as Fields;
+}
+
 describe('business-rule reasons are answered in the reader’s language', () => {
   it('grading rules: Chinese by default, English with Accept-Language: en, and nothing is stored', async () => {
     const current = (await get('grading-rules')).json();
@@ -58,15 +65,12 @@ describe('business-rule reasons are answered in the reader’s language', () => 
     const current = (await get('sla-policy')).json();
     const bad = { ...current, levels: { ...current.levels, red: { ...current.levels.red, respond: { kind: 'minutes', minutes: 0, clock: 'wall' } } } };
 
-    const zh = await put('sla-policy', bad, { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8' });
-    expect(zh.statusCode).toBe(400);
-    expect(zh.json().error.details.fields as Fields).toEqual([
+    expect(await refusal('sla-policy', bad, { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8' })).toEqual([
       { path: 'body.levels.red.respond.minutes', message: '应为1到525600之间的整数' },
       { path: 'body.levels.red.respond.clock', message: '应为 calendar（自然时间）或 working（工作时间）' },
     ]);
 
-    const en = await put('sla-policy', bad, { 'accept-language': 'en-US,en;q=0.9' });
-    expect(en.json().error.details.fields as Fields).toEqual([
+    expect(await refusal('sla-policy', bad, { 'accept-language': 'en-US,en;q=0.9' })).toEqual([
       { path: 'body.levels.red.respond.minutes', message: 'must be an integer from 1 to 525600' },
       { path: 'body.levels.red.respond.clock', message: 'must be calendar or working' },
     ]);
@@ -74,14 +78,11 @@ describe('business-rule reasons are answered in the reader’s language', () => 
 
   it('office hours: overlapping periods are refused in Chinese and in English', async () => {
     const bad = { periods: [{ start: '09:00', end: '12:00' }, { start: '11:00', end: '17:00' }], sameDayCutoff: '5pm' };
-    const zh = await put('office-hours', bad);
-    expect(zh.statusCode).toBe(400);
-    expect(zh.json().error.details.fields as Fields).toEqual([
+    expect(await refusal('office-hours', bad)).toEqual([
       { path: 'body.periods.1', message: '办公时段应按先后顺序排列且不能重叠' },
       { path: 'body.sameDayCutoff', message: '应为 HH:MM 格式' },
     ]);
-    const en = await put('office-hours', bad, { 'accept-language': 'en' });
-    expect(en.json().error.details.fields as Fields).toEqual([
+    expect(await refusal('office-hours', bad, { 'accept-language': 'en' })).toEqual([
       { path: 'body.periods.1', message: 'periods must be ordered and not overlap' },
       { path: 'body.sameDayCutoff', message: 'must be HH:MM' },
     ]);

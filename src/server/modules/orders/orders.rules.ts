@@ -5,7 +5,7 @@
  */
 import { deadlineFor, type DeadlineSpec, type WorkCalendar } from '../cases/deadlines.rules.js';
 import type { RiskLevel, ValidationIssue } from '../cases/grading.rules.js';
-import { l } from '../../platform/messages.js';
+import { COMMON_REASONS, l } from '../../platform/messages.js';
 
 export const ORDER_KINDS = ['emergency', 'difficult', 'routine'] as const;
 export type OrderKind = (typeof ORDER_KINDS)[number];
@@ -167,12 +167,12 @@ const MAX_MINUTES = 365 * 24 * 60;
 
 function checkSpec(v: unknown, path: string, issues: ValidationIssue[]): DeadlineSpec | null {
   if (!isRecord(v)) {
-    issues.push({ path, reason: l('应为对象', 'must be an object') });
+    issues.push({ path, reason: COMMON_REASONS.notAnObject });
     return null;
   }
   const before = issues.length;
   const allowed = v.kind === 'minutes' ? ['kind', 'minutes', 'clock'] : v.kind === 'working_days' ? ['kind', 'days'] : ['kind'];
-  for (const k of Object.keys(v)) if (!allowed.includes(k)) issues.push({ path: `${path}.${k}`, reason: l('不认识的字段', 'unknown key') });
+  for (const k of Object.keys(v)) if (!allowed.includes(k)) issues.push({ path: `${path}.${k}`, reason: COMMON_REASONS.unknownKey });
   switch (v.kind) {
     case 'minutes':
       if (typeof v.minutes !== 'number' || !Number.isSafeInteger(v.minutes) || v.minutes < 1 || v.minutes > MAX_MINUTES) {
@@ -195,13 +195,13 @@ function checkSpec(v: unknown, path: string, issues: ValidationIssue[]): Deadlin
 
 function checkEntry(v: unknown, path: string, partial: boolean, issues: ValidationIssue[]): Partial<OrderMatrixEntry> {
   if (!isRecord(v)) {
-    issues.push({ path, reason: l('应为对象', 'must be an object') });
+    issues.push({ path, reason: COMMON_REASONS.notAnObject });
     return {};
   }
   const out: Partial<OrderMatrixEntry> = {};
   const keys = ['acknowledge', 'arrive', 'minLeaderRank', 'minHeadcount'];
-  for (const k of Object.keys(v)) if (!keys.includes(k)) issues.push({ path: `${path}.${k}`, reason: l('不认识的字段', 'unknown key') });
-  for (const k of keys) if (!partial && !(k in v)) issues.push({ path: `${path}.${k}`, reason: l('必填', 'required') });
+  for (const k of Object.keys(v)) if (!keys.includes(k)) issues.push({ path: `${path}.${k}`, reason: COMMON_REASONS.unknownKey });
+  for (const k of keys) if (!partial && !(k in v)) issues.push({ path: `${path}.${k}`, reason: COMMON_REASONS.required });
   if ('acknowledge' in v) out.acknowledge = checkSpec(v.acknowledge, `${path}.acknowledge`, issues) ?? undefined;
   if ('arrive' in v) out.arrive = checkSpec(v.arrive, `${path}.arrive`, issues) ?? undefined;
   if ('minLeaderRank' in v) {
@@ -230,15 +230,15 @@ export type OrderMatrixValidation = { ok: true; matrix: OrderMatrix } | { ok: fa
  */
 export function validateOrderMatrix(value: unknown, calendar: WorkCalendar): OrderMatrixValidation {
   const issues: ValidationIssue[] = [];
-  if (!isRecord(value)) return { ok: false, issues: [{ path: '', reason: l('应为对象', 'must be an object') }] };
-  for (const k of Object.keys(value)) if (k !== 'kinds' && k !== 'levels') issues.push({ path: k, reason: l('不认识的字段', 'unknown key') });
+  if (!isRecord(value)) return { ok: false, issues: [{ path: '', reason: COMMON_REASONS.notAnObject }] };
+  for (const k of Object.keys(value)) if (k !== 'kinds' && k !== 'levels') issues.push({ path: k, reason: COMMON_REASONS.unknownKey });
   const kinds: Partial<Record<OrderKind, OrderMatrixEntry>> = {};
-  if (!isRecord(value.kinds)) issues.push({ path: 'kinds', reason: l('应为对象', 'must be an object') });
+  if (!isRecord(value.kinds)) issues.push({ path: 'kinds', reason: COMMON_REASONS.notAnObject });
   else {
     for (const k of Object.keys(value.kinds)) if (!(ORDER_KINDS as readonly string[]).includes(k)) issues.push({ path: `kinds.${k}`, reason: l('不认识的指令类型', 'unknown order kind') });
     for (const kind of ORDER_KINDS) {
       if (!(kind in value.kinds)) {
-        issues.push({ path: `kinds.${kind}`, reason: l('必填', 'required') });
+        issues.push({ path: `kinds.${kind}`, reason: COMMON_REASONS.required });
         continue;
       }
       const before = issues.length;
@@ -254,7 +254,7 @@ export function validateOrderMatrix(value: unknown, calendar: WorkCalendar): Ord
   }
   const levels: OrderMatrix['levels'] = {};
   if (value.levels !== undefined) {
-    if (!isRecord(value.levels)) issues.push({ path: 'levels', reason: l('应为对象', 'must be an object') });
+    if (!isRecord(value.levels)) issues.push({ path: 'levels', reason: COMMON_REASONS.notAnObject });
     else {
       for (const [level, perKind] of Object.entries(value.levels)) {
         if (level !== 'red' && level !== 'yellow' && level !== 'blue') {
@@ -262,7 +262,7 @@ export function validateOrderMatrix(value: unknown, calendar: WorkCalendar): Ord
           continue;
         }
         if (!isRecord(perKind)) {
-          issues.push({ path: `levels.${level}`, reason: l('应为对象', 'must be an object') });
+          issues.push({ path: `levels.${level}`, reason: COMMON_REASONS.notAnObject });
           continue;
         }
         const out: Partial<Record<OrderKind, Partial<OrderMatrixEntry>>> = {};

@@ -48,7 +48,7 @@ export async function writeOrderMatrix(ctx: AppContext, actor: Actor, value: unk
   requirePermission(actor, 'config:write');
   const checked = validateOrderMatrix(value, await workCalendar(ctx.db));
   if (!checked.ok) {
-    throw AppError.invalid(checked.issues.map((i) => ({ path: i.path ? `body.${i.path}` : 'body', keyword: 'rule', params: { reason: i.reason } })));
+    throw AppError.brokenRules(checked.issues);
   }
   await inTransaction(ctx, async (trx) => {
     await repo.upsertSetting(trx, repo.ORDER_MATRIX_KEY, checked.matrix, ctx.clock.now(), actor.id);

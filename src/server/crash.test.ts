@@ -7,12 +7,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from './db/database.js';
+import { freePort } from './testing/free-port.js';
 import { openTestDatabase } from './testing/test-db.js';
 import { TEST_PASSWORD } from './testing/templates.js';
 
@@ -24,14 +24,6 @@ const TITLE = '断电测试';
 const CONCURRENCY = 12;
 const ACKNOWLEDGED_BEFORE_KILL = 60;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 let output = '';
 let server: ChildProcess | undefined;

@@ -4,11 +4,11 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from './db/database.js';
 import { ConfigError, loadConfig } from './config.js';
+import { freePort } from './testing/free-port.js';
 import { openTestDatabase } from './testing/test-db.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -25,14 +25,6 @@ describe('workers setting', () => {
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function get(port: number, url: string): Promise<number> {
   return new Promise((resolve) => {

@@ -42,6 +42,22 @@ const catalogue: Catalogue = {
   ACCOUNT_DISABLED: { 'zh-CN': '账号已停用', en: 'The account is disabled' },
   FORBIDDEN: { 'zh-CN': '您没有权限执行此操作', en: 'You are not allowed to do this' },
   OUT_OF_SCOPE: { 'zh-CN': '该数据不在您的管辖范围内', en: 'This record is outside your area' },
+  ROLE_NOT_GRANTABLE: {
+    'zh-CN': '您不能在“{org}”授予“{role}”角色：只能在自己管辖的单位授予低于自己级别的角色，或您在该单位（或上级单位）同样担任的角色',
+    en: 'You cannot grant the role "{role}" at {org}: you may grant, within your own units, roles below your own or a role you hold there yourself',
+  },
+  USER_OUT_OF_REACH: {
+    'zh-CN': '该用户担任的角色超出您的管理权限，只能由能管理其全部角色的管理员修改',
+    en: 'This user holds a role beyond your reach; only an administrator who could grant all of their roles may change them',
+  },
+  IMPORT_OUT_OF_SCOPE: {
+    'zh-CN': '导入被拒绝：第{line}行的单位“{code}”不在您可以维护的范围内（整个文件均未导入）',
+    en: 'Import refused: the unit "{code}" on line {line} is outside the units you may maintain (nothing was imported)',
+  },
+  OWN_ACCOUNT: {
+    'zh-CN': '不能在用户管理中修改自己的账号或角色；修改本人密码请使用“修改密码”',
+    en: 'You cannot change your own account or roles in user administration; use "Change password" for your own password',
+  },
   CONFLICT: { 'zh-CN': '数据冲突：{reason}', en: 'Conflict: {reason}' },
   DUPLICATE: { 'zh-CN': '{what}已存在', en: '{what} already exists' },
   ILLEGAL_TRANSITION: {

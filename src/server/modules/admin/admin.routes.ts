@@ -4,7 +4,7 @@ import { isTestClock } from '../../platform/clock.js';
 import type { ApiModule } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { verifyAudit } from '../../platform/audit.js';
-import { requirePermission } from '../../platform/scope.js';
+import { requireDistrictWide } from '../../platform/scope.js';
 import { runDueWork } from '../../platform/scheduler.js';
 
 export const adminModule: ApiModule = async (api, ctx) => {
@@ -21,7 +21,7 @@ export const adminModule: ApiModule = async (api, ctx) => {
     async (req) => {
       const actor = requireActor(req);
       if (!isTestClock(ctx.clock)) throw new AppError('TEST_CLOCK_DISABLED');
-      requirePermission(actor, 'clock:control');
+      requireDistrictWide(actor, 'clock:control');
       const now = ctx.clock.advanceMinutes(req.body.advanceMinutes);
       await runDueWork(ctx);
       return { now: now.toISOString() };
@@ -29,7 +29,7 @@ export const adminModule: ApiModule = async (api, ctx) => {
   );
 
   api.get('/admin/audit/verify', { schema: { tags: ['admin'] } }, async (req) => {
-    requirePermission(requireActor(req), 'audit:read');
+    requireDistrictWide(requireActor(req), 'audit:read');
     return verifyAudit(ctx.db);
   });
 };

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { requireActor } from '../../platform/auth.js';
 import type { ApiModule } from '../../platform/context.js';
-import { requirePermission } from '../../platform/scope.js';
+import { requireSomewhere } from '../../platform/scope.js';
 import { METRICS, PERIODS } from './assessment.rules.js';
 import * as service from './assessment.service.js';
 
@@ -44,7 +44,7 @@ export const assessmentModule: ApiModule = async (api, ctx) => {
     }),
   );
   api.get('/config/assessment-weights', { schema: { tags: ['config'] } }, async (req) => {
-    requirePermission(requireActor(req), 'report:read');
+    requireSomewhere(requireActor(req), 'report:read');
     return service.readWeights(ctx.db);
   });
   api.put('/config/assessment-weights', { schema: { tags: ['config'], body: Type.Object({}, { additionalProperties: true }) } }, async (req) =>

@@ -9,7 +9,7 @@ import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { l } from '../../platform/messages.js';
 import { can, scopeRoots, type Actor } from '../../platform/policies.js';
-import { requirePermission } from '../../platform/scope.js';
+import { requireDistrictWide, requireSomewhere } from '../../platform/scope.js';
 import { inTransaction } from '../../platform/tx.js';
 import { shanghaiDate } from '../cases/deadlines.rules.js';
 import * as repo from './assessment.repo.js';
@@ -26,7 +26,7 @@ export async function readWeights(db: Kysely<DB>): Promise<AssessmentWeights> {
 }
 
 export async function writeWeights(ctx: AppContext, actor: Actor, value: unknown): Promise<AssessmentWeights> {
-  requirePermission(actor, 'config:write');
+  requireDistrictWide(actor, 'config:write');
   const checked = validateWeights(value);
   if (!checked.ok) {
     throw AppError.brokenRules(checked.issues);
@@ -128,7 +128,7 @@ function rangeOf(ctx: AppContext, period: Period, date: string | undefined): Per
 }
 
 export async function rankings(ctx: AppContext, actor: Actor, q: RankingQuery): Promise<Rankings> {
-  requirePermission(actor, 'report:read');
+  requireSomewhere(actor, 'report:read');
   return computeRankings(ctx.db, ctx.clock.now(), rangeOf(ctx, q.period, q.date), q.kind, scopeRoots(actor, 'report:read'));
 }
 
@@ -142,7 +142,7 @@ export interface DrilldownQuery {
 
 /** The cases (and, for order figures, the orders) behind one unit's figure. */
 export async function drilldown(ctx: AppContext, actor: Actor, q: DrilldownQuery) {
-  requirePermission(actor, 'report:read');
+  requireSomewhere(actor, 'report:read');
   const org = await repo.findOrg(ctx.db, q.orgId);
   if (!org || !can(actor, 'report:read', org.path)) throw AppError.notFound('org');
   const range = rangeOf(ctx, q.period, q.date);

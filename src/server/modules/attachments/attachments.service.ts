@@ -17,7 +17,7 @@ import { fileTypeFromFile } from 'file-type';
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import type { Actor } from '../../platform/policies.js';
-import { requirePermission } from '../../platform/scope.js';
+import { requireSomewhere } from '../../platform/scope.js';
 import { canSee } from '../cases/actions.service.js';
 import { phoneFingerprint } from '../public/otp.service.js';
 import * as repo from './attachments.repo.js';
@@ -48,7 +48,7 @@ function resolveKey(ctx: AppContext, key: string): string {
 const tooLarge = (limit: number) => new AppError('PAYLOAD_TOO_LARGE', {}, { limitBytes: limit });
 
 export async function storeUpload(ctx: AppContext, by: Party, file: IncomingFile) {
-  if (by.kind === 'staff') requirePermission(by.actor, 'case:read');
+  if (by.kind === 'staff') requireSomewhere(by.actor, 'case:read');
   const id = randomUUID();
   const tmpDir = path.join(uploadsRoot(ctx), 'tmp');
   await fs.promises.mkdir(tmpDir, { recursive: true });

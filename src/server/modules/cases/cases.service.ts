@@ -7,7 +7,7 @@ import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { l } from '../../platform/messages.js';
 import type { Actor } from '../../platform/policies.js';
-import { requirePermission } from '../../platform/scope.js';
+import { requireSomewhere } from '../../platform/scope.js';
 import { canSee } from './actions.service.js';
 import { mayViewPii } from './cases.presenter.js';
 import * as repo from './cases.repo.js';
@@ -27,7 +27,7 @@ export interface CaseListQuery {
 }
 
 export async function listCases(ctx: AppContext, actor: Actor, q: CaseListQuery) {
-  requirePermission(actor, 'case:read');
+  requireSomewhere(actor, 'case:read');
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 20;
   let orgPath: string | undefined;
@@ -53,7 +53,7 @@ export async function listCases(ctx: AppContext, actor: Actor, q: CaseListQuery)
 }
 
 export async function getCase(ctx: AppContext, actor: Actor, id: string) {
-  requirePermission(actor, 'case:read');
+  requireSomewhere(actor, 'case:read');
   const row = await repo.findCase(ctx.db, id);
   // Outside the actor's scope a case does not exist for them: 404, not 403, so ids cannot be probed.
   if (!row || !canSee(actor, row)) throw AppError.notFound('case');

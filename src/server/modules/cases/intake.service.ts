@@ -14,7 +14,7 @@ import { l } from '../../platform/messages.js';
 import { can, type Actor } from '../../platform/policies.js';
 import { insertOutboxQuery } from '../../platform/outbox.js';
 import { runAfterCommit, type AfterCommitCallback } from '../../platform/tx.js';
-import { requirePermission } from '../../platform/scope.js';
+import { requireSomewhere } from '../../platform/scope.js';
 import { readSetting } from '../config/config.service.js';
 import { cachedRead } from '../../platform/read-cache.js';
 import { shanghaiDate, computeDeadlines } from './deadlines.rules.js';
@@ -131,7 +131,7 @@ function checkInput(input: IntakeInput, category: { service_type: string; anonym
 }
 
 export async function createCase(ctx: AppContext, submitter: Submitter, input: IntakeInput, idempotencyKey?: string): Promise<IntakeResult> {
-  if (submitter.kind === 'staff') requirePermission(submitter.actor, 'case:intake');
+  if (submitter.kind === 'staff') requireSomewhere(submitter.actor, 'case:intake');
   const scopedKey = idempotencyKey ? `${submitter.kind === 'staff' ? submitter.actor.id : `public:${submitter.verifiedPhone ?? 'anon'}`}:${idempotencyKey}` : null;
   if (scopedKey) {
     const existing = await repo.findCaseByIdempotencyKey(ctx.db, scopedKey);

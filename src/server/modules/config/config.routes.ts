@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { requireActor } from '../../platform/auth.js';
 import type { ApiModule } from '../../platform/context.js';
-import { requirePermission } from '../../platform/scope.js';
+import { requireSomewhere } from '../../platform/scope.js';
 import { readSetting, writeSetting, type SettingName } from './config.service.js';
 
 const ROUTES: Record<string, SettingName> = {
@@ -14,7 +14,7 @@ const ROUTES: Record<string, SettingName> = {
 export const configModule: ApiModule = async (api, ctx) => {
   for (const [path, name] of Object.entries(ROUTES)) {
     api.get(`/config/${path}`, { schema: { tags: ['config'] } }, async (req) => {
-      requirePermission(requireActor(req), 'case:read');
+      requireSomewhere(requireActor(req), 'case:read');
       return readSetting(ctx.db, name);
     });
     api.put(

@@ -11,7 +11,7 @@ import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { COMMON_REASONS, l } from '../../platform/messages.js';
 import type { Actor } from '../../platform/policies.js';
-import { requirePermission } from '../../platform/scope.js';
+import { requireDistrictWide } from '../../platform/scope.js';
 import { cachedRead, forget } from '../../platform/read-cache.js';
 import {
   DEFAULT_OFFICE_HOURS, DEFAULT_SAME_DAY_CUTOFF, DEFAULT_SLA_POLICY, createWorkCalendar, validateSlaPolicy,
@@ -89,7 +89,7 @@ export function readSetting<N extends SettingName>(db: Kysely<DB>, name: N): Pro
 
 /** Validates and stores a setting; 400 lists every problem with its path. */
 export async function writeSetting<N extends SettingName>(ctx: AppContext, actor: Actor, name: N, value: unknown): Promise<SettingValue<N>> {
-  requirePermission(actor, 'config:write');
+  requireDistrictWide(actor, 'config:write');
   const spec = SETTINGS[name];
   const checked = spec.validate(value);
   if (!checked.ok) {

@@ -3,7 +3,7 @@ import { requireActor } from '../../platform/auth.js';
 import type { ApiModule } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { can } from '../../platform/policies.js';
-import { requirePermission } from '../../platform/scope.js';
+import { requireSomewhere } from '../../platform/scope.js';
 import { resolveStreamActor, sessionStreams } from '../events/events.routes.js';
 import { eventVisibleTo, formatEvent } from '../events/events.stream.js';
 import type { RealtimeEvent } from '../../platform/realtime.js';
@@ -72,7 +72,7 @@ export const dashboardModule: ApiModule = async (api, ctx) => {
     async (req, reply) => {
       const session = await resolveStreamActor(ctx, req, { accessToken: req.query.accessToken });
       const { actor } = session;
-      requirePermission(actor, 'case:read');
+      requireSomewhere(actor, 'case:read');
       let prefix = '';
       if (req.query.orgId) {
         const unit = await findUnit(ctx.db, req.query.orgId);

@@ -10,13 +10,13 @@ import type { Clock } from '../../platform/clock.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { can, scopeRoots, type Actor } from '../../platform/policies.js';
-import { requirePermission } from '../../platform/scope.js';
+import { requireDistrictWide, requireSomewhere } from '../../platform/scope.js';
 import * as repo from './dashboard.repo.js';
 import { buildSummary, rollUp, trendStart, type Summary, type UnitInfo } from './dashboard.rules.js';
 
 /** The unit a summary is about: the requested one if in scope, else the caller's widest case:read root. */
 async function targetUnit(ctx: AppContext, actor: Actor, orgId: string | undefined): Promise<UnitInfo> {
-  requirePermission(actor, 'case:read');
+  requireSomewhere(actor, 'case:read');
   let id = orgId;
   if (!id) {
     const root = [...scopeRoots(actor, 'case:read')].sort((a, b) => a.length - b.length)[0]!;
@@ -103,6 +103,6 @@ export async function reconcile(
 
 /** The latest reconciliation report, for auditors and operators (district-wide keys, so audit:read). */
 export async function latestReconciliation(ctx: AppContext, actor: Actor) {
-  requirePermission(actor, 'audit:read');
+  requireDistrictWide(actor, 'audit:read');
   return repo.latestReconciliation(ctx.db);
 }

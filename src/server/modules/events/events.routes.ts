@@ -4,7 +4,7 @@ import { actorForToken, bearerToken } from '../../platform/auth.js';
 import type { Api, ApiModule, AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import type { Actor } from '../../platform/policies.js';
-import { requirePermission } from '../../platform/scope.js';
+import { requireSomewhere } from '../../platform/scope.js';
 import type { FastifyReply } from 'fastify';
 import type { RealtimeEvent } from '../../platform/realtime.js';
 import { eventVisibleTo, openEventStream, type EventStream } from './events.stream.js';
@@ -93,7 +93,7 @@ export const eventsModule: ApiModule = async (api, ctx) => {
     },
     async (req, reply) => {
       const session = await resolveStreamActor(ctx, req, req.query);
-      requirePermission(session.actor, 'case:read');
+      requireSomewhere(session.actor, 'case:read');
       return stream(req, reply, session, eventVisibleTo);
     },
   );

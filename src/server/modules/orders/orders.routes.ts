@@ -3,7 +3,7 @@ import { requireActor } from '../../platform/auth.js';
 import type { AppContext, ApiModule } from '../../platform/context.js';
 import { pickLocale, type Locale } from '../../platform/messages.js';
 import type { Actor } from '../../platform/policies.js';
-import { requirePermission } from '../../platform/scope.js';
+import { requireSomewhere } from '../../platform/scope.js';
 import { CaseIdParams } from '../cases/cases.schemas.js';
 import * as repo from './orders.repo.js';
 import { presentOrder } from './orders.presenter.js';
@@ -63,7 +63,7 @@ export const ordersModule: ApiModule = async (api, ctx) => {
   });
 
   api.get('/config/order-matrix', { schema: { tags: ['config'] } }, async (req) => {
-    requirePermission(requireActor(req), 'case:read');
+    requireSomewhere(requireActor(req), 'case:read');
     return service.readOrderMatrix(ctx.db);
   });
   api.put('/config/order-matrix', { schema: { tags: ['config'], body: Type.Object({}, { additionalProperties: true }) } }, async (req) =>

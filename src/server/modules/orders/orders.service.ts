@@ -12,7 +12,7 @@ import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { l } from '../../platform/messages.js';
 import { ROLE_PERMISSIONS, can, type Actor, type Permission } from '../../platform/policies.js';
-import { requirePermission } from '../../platform/scope.js';
+import { requireDistrictWide, requireSomewhere } from '../../platform/scope.js';
 import { cancelTimers, scheduleTimer } from '../../platform/timers.js';
 import { inTransaction, type AfterCommit } from '../../platform/tx.js';
 import { canSee } from '../cases/actions.service.js';
@@ -45,7 +45,7 @@ export async function readOrderMatrix(db: Kysely<DB>): Promise<OrderMatrix> {
 
 /** Validates and stores the matrix (district admins); 400 lists every problem with its path. */
 export async function writeOrderMatrix(ctx: AppContext, actor: Actor, value: unknown): Promise<OrderMatrix> {
-  requirePermission(actor, 'config:write');
+  requireDistrictWide(actor, 'config:write');
   const checked = validateOrderMatrix(value, await workCalendar(ctx.db));
   if (!checked.ok) {
     throw AppError.brokenRules(checked.issues);
@@ -76,7 +76,7 @@ function issuingRole(actor: Actor, c: casesRepo.CaseRow) {
 }
 
 export async function issueOrders(ctx: AppContext, actor: Actor, caseId: string, input: IssueInput): Promise<repo.OrderRow[]> {
-  requirePermission(actor, 'order:issue');
+  requireSomewhere(actor, 'order:issue');
   const instructions = input.instructions.trim();
   if (!instructions) throw AppError.invalidField('body.instructions', l('请写明各部门需要做什么', 'say what the departments must do'));
   const [matrix, calendar] = await Promise.all([readOrderMatrix(ctx.db), workCalendar(ctx.db)]);
@@ -203,7 +203,7 @@ export interface OrderListQuery {
 }
 
 export async function listOrders(ctx: AppContext, actor: Actor, q: OrderListQuery) {
-  requirePermission(actor, 'case:read');
+  requireSomewhere(actor, 'case:read');
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 20;
   const { rows, total } = await repo.listOrders(ctx.db, actor, {

@@ -55,8 +55,19 @@ describe('CSV import', () => {
     expect(res.json().error.details.line).toBe(2);
   });
 
-  it('is refused to a subdistrict admin', async () => {
-    expect((await importFile('units.csv', 'code,name,type,parent_code\nGM.Z3,甲,community,GM.GUANGMING', 'guangming.admin')).statusCode).toBe(403);
+  it('a subdistrict admin imports inside its own subdistrict only: one row outside refuses the whole file', async () => {
+    const outside = await importFile('units.csv', 'code,name,type,parent_code\nGM.Z3,甲,community,GM.GUANGMING\nGM.YUTANG.CHANGZHEN,改名社区,community,GM.YUTANG', 'guangming.admin');
+    expect(outside.statusCode).toBe(403);
+    expect(outside.json().error).toMatchObject({ code: 'IMPORT_OUT_OF_SCOPE', details: { line: 3, field: 'code' } });
+    const names = await t.database.db.selectFrom('org_units').select(['code', 'name']).where('code', 'in', ['GM.Z3', 'GM.YUTANG.CHANGZHEN']).execute();
+    expect(names).toEqual([{ code: 'GM.YUTANG.CHANGZHEN', name: '长圳社区' }]);
+
+    const newRoot = await importFile('units.csv', 'code,name,type,parent_code\nGM2,另一个区,district,', 'guangming.admin');
+    expect(newRoot.statusCode).toBe(403);
+
+    const inside = await importFile('units.csv', 'code,name,type,parent_code\nGM.Z3,甲,community,GM.GUANGMING', 'guangming.admin');
+    expect(inside.statusCode).toBe(200);
+    expect(inside.json()).toEqual({ created: 1, updated: 0 });
   });
 });
 

@@ -12,11 +12,11 @@ import type { DB } from '../../db/schema.js';
 import { appendAudit } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
-import type { Actor } from '../../platform/policies.js';
+import { can, type Actor } from '../../platform/policies.js';
 import * as repo from './orgs.repo.js';
 import { changingOrgTree } from './org-directory.js';
 import { checkGeometry } from './geometry.rules.js';
-import { childPath, depthOf, isOrgType, parentProblem } from './orgs.rules.js';
+import { childPath, depthOf, isOrgType, mayCreateRoot, parentProblem } from './orgs.rules.js';
 import { l, type Localised } from '../../platform/messages.js';
 
 export interface ImportRow {
@@ -134,6 +134,7 @@ export async function applyOrgImport(db: Kysely<DB>, clock: Clock, rows: ImportR
       if (problem) fail(row.line, 'parent_code', problem);
     }
   }
+  if (actor) checkRowsInScope(actor, rows, existing);
   const ordered: ImportRow[] = [];
   const placed = new Set<string>();
   const visiting = new Set<string>();
@@ -184,6 +185,25 @@ export async function applyOrgImport(db: Kysely<DB>, clock: Clock, rows: ImportR
     await appendAudit(trx, clock, { action: 'org.import', actor, targetType: 'org', data: { created, updated, rows: rows.length } });
     return { created, updated };
   }));
+}
+
+/**
+ * Every row must lie in the actor's own subtree: an existing unit is updated only where the actor holds
+ * org:write on it, a new one is added only under a parent the actor holds org:write on (a parent new in the same
+ * file is checked by its own row), and a new root only by whoever may create roots. A file that reaches one unit
+ * outside is refused whole, naming the line, so an import can never rename a unit its author cannot even read.
+ */
+function checkRowsInScope(actor: Actor, rows: ImportRow[], existing: Map<string, repo.OrgRow>) {
+  for (const row of rows) {
+    const current = existing.get(row.code);
+    const parent = row.parentCode ? existing.get(row.parentCode) : undefined;
+    const allowed = current
+      ? can(actor, 'org:write', current.path)
+      : row.parentCode
+        ? !parent || can(actor, 'org:write', parent.path)
+        : mayCreateRoot(actor);
+    if (!allowed) throw new AppError('IMPORT_OUT_OF_SCOPE', { line: row.line, code: row.code }, { line: row.line, field: 'code' });
+  }
 }
 
 async function parentCodeOf(db: Kysely<DB>, parentId: string | null): Promise<string | null> {

@@ -4,6 +4,7 @@
  */
 import type { OrgType } from '../../db/foundation.tables.js';
 import { l, type Localised } from '../../platform/messages.js';
+import type { Actor } from '../../platform/policies.js';
 
 export const ORG_TYPES: readonly OrgType[] = ['district', 'subdistrict', 'community', 'station', 'grid', 'department'];
 
@@ -44,4 +45,12 @@ export function isWithin(path: string, ancestorPath: string): boolean {
 /** Ids of the ancestors of a path, root first, excluding the unit itself. */
 export function ancestorIds(path: string): string[] {
   return path.split('/').filter(Boolean).slice(0, -1);
+}
+
+/**
+ * A new root of the tree (a second district beside the first) changes what "district-wide" means for every
+ * setting and every scope, so it is a system administrator's matter, not a district administrator's.
+ */
+export function mayCreateRoot(actor: Actor): boolean {
+  return actor.roles.some((r) => r.role === 'sysadmin');
 }

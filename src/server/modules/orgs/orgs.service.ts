@@ -4,10 +4,10 @@ import { appendAudit } from '../../platform/audit.js';
 import { AppError } from '../../platform/errors.js';
 import { l } from '../../platform/messages.js';
 import { can, type Actor, type Permission } from '../../platform/policies.js';
-import { requirePermission } from '../../platform/scope.js';
+import { requireSomewhere } from '../../platform/scope.js';
 import * as repo from './orgs.repo.js';
 import { changingOrgTree } from './org-directory.js';
-import { childPath, depthOf, isWithin, parentProblem } from './orgs.rules.js';
+import { childPath, depthOf, isWithin, mayCreateRoot, parentProblem } from './orgs.rules.js';
 import type { BuildingListQuery, CreateOrgBody, OrgListQuery, UpdateOrgBody } from './orgs.schemas.js';
 import { checkGeometry } from './geometry.rules.js';
 
@@ -20,7 +20,7 @@ export async function orgInScope(ctx: AppContext, actor: Actor, id: string, perm
 }
 
 export async function listOrgs(ctx: AppContext, actor: Actor, q: OrgListQuery) {
-  requirePermission(actor, 'org:read');
+  requireSomewhere(actor, 'org:read');
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 50;
   const { rows, total } = await repo.listOrgs(ctx.db, actor, 'org:read', {
@@ -39,10 +39,9 @@ export function getOrg(ctx: AppContext, actor: Actor, id: string) {
 }
 
 export async function createOrg(ctx: AppContext, actor: Actor, body: CreateOrgBody) {
-  requirePermission(actor, 'org:write');
+  requireSomewhere(actor, 'org:write');
   const parent = body.parentId ? await orgInScope(ctx, actor, body.parentId, 'org:write') : null;
-  // A new root (a second district) is a sysadmin matter: only an actor scoped at a root may add one.
-  if (!parent && !actor.roles.some((r) => r.role === 'sysadmin')) throw new AppError('FORBIDDEN');
+  if (!parent && !mayCreateRoot(actor)) throw new AppError('FORBIDDEN');
   const problem = parentProblem(body.type as repo.OrgRow['type'], parent?.type ?? null);
   if (problem) throw AppError.invalidField('body.parentId', problem);
   if (body.geometry) {
@@ -118,7 +117,7 @@ export async function setOrgActive(ctx: AppContext, actor: Actor, id: string, ac
 }
 
 export async function listBuildings(ctx: AppContext, actor: Actor, q: BuildingListQuery) {
-  requirePermission(actor, 'org:read');
+  requireSomewhere(actor, 'org:read');
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 50;
   const { rows, total } = await repo.listBuildings(ctx.db, actor, { communityId: q.communityId, q: q.q, limit: pageSize, offset: (page - 1) * pageSize });

@@ -9,7 +9,7 @@ import { Type } from 'typebox';
 import { requireActor } from '../../platform/auth.js';
 import type { ApiModule, AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
-import { requirePermission } from '../../platform/scope.js';
+import { requireSomewhere } from '../../platform/scope.js';
 import { FontMissingError, findCjkFont, renderPosters } from './qr.posters.js';
 import * as repo from './qr.repo.js';
 import { BUILDING_CODE_PATTERN, portalUrl, unknownBuildingPage } from './qr.rules.js';
@@ -34,7 +34,7 @@ export const qrModule: ApiModule = async (api, ctx) => {
     },
     async (req, reply) => {
       const actor = requireActor(req);
-      requirePermission(actor, 'org:read');
+      requireSomewhere(actor, 'org:read');
       const selection = await service.posterSelection(ctx, actor, req.query);
       try {
         findCjkFont();

@@ -10,7 +10,7 @@ import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { l } from '../../platform/messages.js';
 import { can, type Actor } from '../../platform/policies.js';
-import { requirePermission } from '../../platform/scope.js';
+import { requireSomewhere } from '../../platform/scope.js';
 import { scheduleTimer } from '../../platform/timers.js';
 import { inTransaction, type AfterCommit } from '../../platform/tx.js';
 import { canSee } from '../cases/actions.service.js';
@@ -200,7 +200,7 @@ function mayHandleAppointment(actor: Actor, orgPath: string): boolean {
 }
 
 export async function listAppointments(ctx: AppContext, actor: Actor, q: { status?: string; day?: string; caseId?: string; page?: number; pageSize?: number }) {
-  requirePermission(actor, 'case:read');
+  requireSomewhere(actor, 'case:read');
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 20;
   const { rows, total } = await repo.listAppointments(ctx.db, actor, { ...q, limit: pageSize, offset: (page - 1) * pageSize });
@@ -248,7 +248,7 @@ export function holdAppointment(ctx: AppContext, actor: Actor, id: string, outco
 // ---------------------------------------------------------------------------------------------
 
 export async function issueNotice(ctx: AppContext, actor: Actor, caseId: string, input: { content: string; answerWithinHours?: number }) {
-  requirePermission(actor, 'case:supervise');
+  requireSomewhere(actor, 'case:supervise');
   const content = input.content.trim();
   if (!content) throw AppError.invalidField('body.content', l('请写明需要办理的事项', 'say what must be done'));
   return inTransaction(ctx, async (trx, afterCommit) => {
@@ -298,7 +298,7 @@ export async function answerNotice(ctx: AppContext, actor: Actor, id: string, an
 }
 
 export async function listNotices(ctx: AppContext, actor: Actor, q: { status?: 'open' | 'answered'; caseId?: string; page?: number; pageSize?: number }) {
-  requirePermission(actor, 'case:read');
+  requireSomewhere(actor, 'case:read');
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 20;
   const { rows, total } = await repo.listNotices(ctx.db, actor, { ...q, limit: pageSize, offset: (page - 1) * pageSize });
@@ -306,7 +306,7 @@ export async function listNotices(ctx: AppContext, actor: Actor, q: { status?: '
 }
 
 export async function listReports(ctx: AppContext, actor: Actor, q: { kind?: 'digest' | 'circular' | 'weekly_ranking' | 'monthly_analysis' | 'quarterly_assessment'; period?: string; page?: number; pageSize?: number }) {
-  requirePermission(actor, 'case:read');
+  requireSomewhere(actor, 'case:read');
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 20;
   const { rows, total } = await repo.listReports(ctx.db, actor, { ...q, limit: pageSize, offset: (page - 1) * pageSize });
@@ -315,7 +315,7 @@ export async function listReports(ctx: AppContext, actor: Actor, q: { kind?: 'di
 
 /** The escalation ladder of a case: who owned it when, and why it moved. */
 export async function caseLadder(ctx: AppContext, actor: Actor, caseId: string) {
-  requirePermission(actor, 'case:read');
+  requireSomewhere(actor, 'case:read');
   const c = await casesRepo.findCase(ctx.db, caseId);
   if (!c || !canSee(actor, c)) throw AppError.notFound('case');
   const events = await repo.ladderEvents(ctx.db, caseId);

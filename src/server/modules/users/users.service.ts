@@ -7,8 +7,10 @@ import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { l } from '../../platform/messages.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../../platform/passwords.js';
-import { can, isRole, permissionsOf, type Actor } from '../../platform/policies.js';
-import { requirePermission } from '../../platform/scope.js';
+import {
+  can, canDistrictWide, isRole, mayGrant, mayManageUser, permissionsOf, ROLE_LABELS, type Actor, type Role,
+} from '../../platform/policies.js';
+import { requireSomewhere } from '../../platform/scope.js';
 import { findOrgById } from '../orgs/orgs.repo.js';
 import * as repo from './users.repo.js';
 
@@ -82,15 +84,18 @@ export interface RoleGrant {
   orgId: string;
 }
 
+/**
+ * Every grant must be one the actor may hand out at that unit (the role ladder, platform/policies.ts): a
+ * subdistrict administrator can appoint receptionists in its communities, never a district administrator,
+ * not even one bound to its own subdistrict. `actor` null is the CLI, run by the operator of the server.
+ */
 async function checkGrants(db: Kysely<DB>, actor: Actor | null, grants: RoleGrant[]) {
   for (const [i, g] of grants.entries()) {
     if (!isRole(g.role)) throw AppError.invalidField(`body.roles.${i}.role`, l(`角色 ${g.role} 不存在`, `unknown role ${g.role}`));
     const org = await findOrgById(db, g.orgId);
     if (!org) throw AppError.invalidField(`body.roles.${i}.orgId`, l('没有这个单位', 'no such org unit'));
-    // Only a sysadmin may hand out sysadmin, and nobody grants outside their own scope.
-    if (actor) {
-      if (g.role === 'sysadmin' && !actor.roles.some((r) => r.role === 'sysadmin')) throw new AppError('FORBIDDEN');
-      if (!can(actor, 'user:write', org.path)) throw new AppError('OUT_OF_SCOPE');
+    if (actor && !mayGrant(actor, { role: g.role, orgPath: org.path })) {
+      throw new AppError('ROLE_NOT_GRANTABLE', { role: ROLE_LABELS[g.role], org: org.name }, { field: `body.roles.${i}` });
     }
   }
 }
@@ -102,10 +107,14 @@ export async function createUser(
   actor: Actor | null,
   input: { username: string; displayName: string; phone?: string | null; password: string; roles: RoleGrant[] },
 ) {
-  if (actor) requirePermission(actor, 'user:write');
+  if (actor) requireSomewhere(actor, 'user:write');
   const problem = passwordProblem(input.password);
   if (problem) throw AppError.invalidField('body.password', problem);
   await checkGrants(db, actor, input.roles);
+  // A user without roles is reachable only district-wide (mayManageUser): below that, create it with a role.
+  if (actor && input.roles.length === 0 && !canDistrictWide(actor, 'user:write')) {
+    throw AppError.invalidField('body.roles', l('请至少授予一个您管辖范围内的角色', 'grant at least one role within your units'));
+  }
   if (await repo.findUserByUsername(db, input.username)) throw new AppError('DUPLICATE', { what: input.username });
   const passwordHash = await hashPassword(input.password);
   return db.transaction().execute(async (trx) => {
@@ -116,19 +125,27 @@ export async function createUser(
   });
 }
 
-async function userInScope(db: Kysely<DB>, actor: Actor | null, userId: string) {
+/**
+ * Loads a user the actor may change: one whose every role the actor could have granted (a user who also holds a
+ * role beyond the actor's reach is not theirs to change, or they could take it over by resetting the password).
+ * Nobody changes their own account here. Unknown users and users the actor may not even see answer 404 alike.
+ */
+async function manageableUser(db: Kysely<DB>, actor: Actor | null, userId: string) {
   const user = await repo.findUserById(db, userId);
   if (!user) throw AppError.notFound('user');
   if (actor) {
-    requirePermission(actor, 'user:write');
+    requireSomewhere(actor, 'user:write');
+    if (userId === actor.id) throw new AppError('OWN_ACCOUNT');
     const roles = await repo.rolesOf(db, [userId]);
-    if (roles.length > 0 && !roles.some((r) => can(actor, 'user:write', r.org_path))) throw new AppError('OUT_OF_SCOPE');
+    if (!roles.some((r) => can(actor, 'user:read', r.org_path)) && !canDistrictWide(actor, 'user:read')) throw AppError.notFound('user');
+    const held = roles.filter((r) => isRole(r.role)).map((r) => ({ role: r.role as Role, orgPath: r.org_path }));
+    if (!mayManageUser(actor, userId, held)) throw new AppError('USER_OUT_OF_REACH');
   }
   return user;
 }
 
 export async function setRoles(db: Kysely<DB>, clock: Clock, actor: Actor | null, userId: string, roles: RoleGrant[]) {
-  await userInScope(db, actor, userId);
+  await manageableUser(db, actor, userId);
   await checkGrants(db, actor, roles);
   await db.transaction().execute(async (trx) => {
     const before = await repo.rolesOf(trx, [userId]);
@@ -145,7 +162,7 @@ export async function setRoles(db: Kysely<DB>, clock: Clock, actor: Actor | null
 }
 
 export async function setPassword(db: Kysely<DB>, clock: Clock, actor: Actor | null, userId: string, password: string) {
-  await userInScope(db, actor, userId);
+  await manageableUser(db, actor, userId);
   const problem = passwordProblem(password);
   if (problem) throw AppError.invalidField('body.password', problem);
   const passwordHash = await hashPassword(password);
@@ -158,7 +175,7 @@ export async function setPassword(db: Kysely<DB>, clock: Clock, actor: Actor | n
 }
 
 export async function updateUser(ctx: AppContext, actor: Actor, userId: string, patch: { displayName?: string; phone?: string | null; active?: boolean }) {
-  await userInScope(ctx.db, actor, userId);
+  await manageableUser(ctx.db, actor, userId);
   const updated = await ctx.db.transaction().execute(async (trx) => {
     const user = await repo.updateUser(trx, userId, { display_name: patch.displayName, phone: patch.phone, active: patch.active }, ctx.clock.now());
     if (patch.active === false) await repo.revokeUserSessions(trx, userId, ctx.clock.now());
@@ -171,7 +188,7 @@ export async function updateUser(ctx: AppContext, actor: Actor, userId: string, 
 }
 
 export async function listUsers(ctx: AppContext, actor: Actor, q: { q?: string; page?: number; pageSize?: number }) {
-  requirePermission(actor, 'user:read');
+  requireSomewhere(actor, 'user:read');
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 50;
   const { rows, total } = await repo.listUsers(ctx.db, actor, { q: q.q, limit: pageSize, offset: (page - 1) * pageSize });

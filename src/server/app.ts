@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerO
 import type { Plugin as AjvPlugin } from 'ajv';
 import cors from '@fastify/cors';
 import helmet from 'helmet';
-import { installNulGuard } from './platform/nul-guard.js';
+import { installTextGuard } from './platform/text-guard.js';
 import { installNumberGuard } from './platform/number-guard.js';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -78,7 +78,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.decorateRequest('actor', null);
 
   installErrorHandling(app);
-  installNulGuard(app);
+  installTextGuard(app);
   installNumberGuard(app);
   // Security headers from helmet, whose middleware is built ONCE here: @fastify/helmet rebuilt it
   // (re-parsing the CSP directives) on every request, ≈3% of a busy server's CPU.

@@ -179,6 +179,11 @@ export function mayGrant(actor: Actor, grant: RoleAtUnit): boolean {
   );
 }
 
+/** The roles the actor may grant somewhere (each still only within the reach of the granting role), for pickers. */
+export function grantableRoles(actor: Actor): Role[] {
+  return ROLES.filter((role) => actor.roles.some((own) => ROLE_PERMISSIONS[own.role].includes('user:write') && (own.role === role || ROLE_RANK[own.role] > ROLE_RANK[role])));
+}
+
 /**
  * May the actor change this user (roles, password, profile, active flag)? Only when the actor could have granted
  * every role the user holds: a user who also holds a role outside the actor's reach (or above it) belongs to

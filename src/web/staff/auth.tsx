@@ -14,6 +14,8 @@ export interface Me {
   displayName: string;
   roles: { role: string; orgId: string; orgName: string; orgType: string }[];
   permissions: string[];
+  /** Roles this user may grant (the server's role ladder); pickers offer only these. */
+  grantableRoles: string[];
 }
 
 interface AuthState {

@@ -94,6 +94,20 @@ describe('finding 1: nobody grants a role above their own, nor edits their own r
   });
 });
 
+describe('the workbench is told what will pass', () => {
+  it('grantable roles follow the ladder, and a user row says whether the reader may change it', async () => {
+    const me = (await call('guangming.admin', 'GET', '/auth/me')).json();
+    expect(me.grantableRoles).toContain('receptionist');
+    expect(me.grantableRoles).toContain('subdistrict_admin');
+    expect(me.grantableRoles).not.toContain('district_admin');
+    expect((await call('biyan.reception', 'GET', '/auth/me')).json().grantableRoles).toEqual([]);
+    const rows = (await call('guangming.admin', 'GET', '/users?pageSize=200')).json().items as { username: string; manageable: boolean }[];
+    const manageable = (name: string) => rows.find((r) => r.username === name)?.manageable;
+    expect(manageable('guangming.admin')).toBe(false);
+    expect(manageable('biyan.reception')).toBe(true);
+  });
+});
+
 describe('finding 2: a user is changed only by someone who could have granted every role they hold', () => {
   it('a subdistrict admin cannot reset the password of, strip or disable a user who is also a district admin', async () => {
     const target = await newUser([{ role: 'receptionist', orgId: org['GM.GUANGMING.BIYAN'] }, { role: 'district_admin', orgId: org['GM']! }]);

@@ -11,6 +11,8 @@ export const ActorSchema = Type.Object({
   displayName: Type.String(),
   roles: Type.Array(Type.Object({ role: Type.String(), orgId: Type.String(), orgName: Type.String(), orgType: Type.String() })),
   permissions: Type.Array(Type.String()),
+  /** Roles this user may grant to others (within the units where it holds user:write). */
+  grantableRoles: Type.Array(Type.String()),
 });
 
 export const LoginResponse = Type.Object({ token: Type.String(), expiresAt: Type.String(), user: ActorSchema });

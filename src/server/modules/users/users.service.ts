@@ -8,7 +8,7 @@ import { AppError } from '../../platform/errors.js';
 import { l } from '../../platform/messages.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../../platform/passwords.js';
 import {
-  can, canDistrictWide, isRole, mayGrant, mayManageUser, permissionsOf, ROLE_LABELS, type Actor, type Role,
+  can, canDistrictWide, grantableRoles, isRole, mayGrant, mayManageUser, permissionsOf, ROLE_LABELS, type Actor, type Role,
 } from '../../platform/policies.js';
 import { requireSomewhere } from '../../platform/scope.js';
 import { findOrgById } from '../orgs/orgs.repo.js';
@@ -76,6 +76,7 @@ export function presentActor(actor: Actor) {
     displayName: actor.displayName,
     roles: actor.roles.map((r) => ({ role: r.role, orgId: r.orgId, orgName: r.orgName, orgType: r.orgType })),
     permissions: permissionsOf(actor),
+    grantableRoles: grantableRoles(actor),
   };
 }
 
@@ -201,6 +202,8 @@ export async function listUsers(ctx: AppContext, actor: Actor, q: { q?: string; 
       active: u.active,
       locked: Boolean(u.locked_until && u.locked_until.getTime() > ctx.clock.now().getTime()),
       roles: roles.filter((r) => r.user_id === u.id).map((r) => ({ role: r.role, orgId: r.org_id, orgName: r.org_name })),
+      // Whether this actor may change the user (roles, password, active flag): the UI offers only what will pass.
+      manageable: mayManageUser(actor, u.id, roles.filter((r) => r.user_id === u.id && isRole(r.role)).map((r) => ({ role: r.role as Role, orgPath: r.org_path }))),
     })),
     total,
     page,

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../../shared/api.js';
 import { useApi } from '../components/data.js';
 import { ErrorAlert, PageTitle, applyFieldErrors } from '../components/ui.js';
+import { useAuth } from '../auth.js';
 import { useI18n } from '../i18n.js';
 import { loadAllOrgs, type Org } from './Orgs.js';
 
@@ -15,6 +16,8 @@ interface UserRow {
   active: boolean;
   locked: boolean;
   roles: { role: string; orgId: string; orgName: string }[];
+  /** The server's answer to "may I change this user?" (never oneself, never someone holding a role beyond my reach). */
+  manageable: boolean;
 }
 
 const ROLES = [
@@ -24,6 +27,8 @@ const ROLES = [
 
 function RolesFields() {
   const { t, tx, locale } = useI18n();
+  const { user } = useAuth();
+  const grantable = ROLES.filter((r) => user?.grantableRoles.includes(r));
   const [orgs, setOrgs] = useState<Org[]>([]);
   useEffect(() => {
     void loadAllOrgs().then(setOrgs).catch(() => setOrgs([]));
@@ -35,7 +40,7 @@ function RolesFields() {
           {fields.map((f) => (
             <Space key={f.key} align="baseline" wrap>
               <Form.Item name={[f.name, 'role']} rules={[{ required: true, message: t('admin.users.role') }]}>
-                <Select style={{ width: 170 }} placeholder={t('admin.users.role')} options={ROLES.map((r) => ({ value: r, label: tx(`role.${r}`) }))} />
+                <Select style={{ width: 170 }} placeholder={t('admin.users.role')} options={grantable.map((r) => ({ value: r, label: tx(`role.${r}`) }))} />
               </Form.Item>
               <Form.Item name={[f.name, 'orgId']} rules={[{ required: true, message: t('admin.users.org') }]}>
                 <Select
@@ -157,7 +162,7 @@ export function UsersPage() {
               title: t('common.actions'),
               key: 'a',
               width: 180,
-              render: (_, u) => (
+              render: (_, u) => u.manageable && (
                 <Space size={4}>
                   <Button size="small" onClick={() => { setError(null); setEditing(u); rolesForm.setFieldsValue({ roles: u.roles.map((r) => ({ role: r.role, orgId: r.orgId })) }); }}>
                     {t('admin.users.editRoles')}

@@ -17,6 +17,7 @@ import { BarChart, LineChart, MapChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import { API_BASE, ApiError, api, getToken, setToken } from '../shared/api.js';
+import { communityTooltip } from './map-tooltip.js';
 import './screen.css';
 
 echarts.use([BarChart, LineChart, MapChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
@@ -232,10 +233,7 @@ function Screen({ onSignOut }: { onSignOut: () => void }) {
     return {
       tooltip: {
         trigger: 'item',
-        formatter: (p: { name: string }) => {
-          const c = byId.get(p.name);
-          return c ? `${c.name}<br/>在办 ${c.open.total}（红 ${c.open.red} · 黄 ${c.open.yellow} · 蓝 ${c.open.blue}）<br/>超期 ${c.overdue}` : p.name;
-        },
+        formatter: (p: { name: string }) => communityTooltip(byId.get(p.name), p.name),
       },
       series: [{
         type: 'map', map: mapName, nameProperty: 'id', roam: false, selectedMode: false,

@@ -22,6 +22,7 @@ import { createOutboxSweeper } from '../platform/outbox.js';
 import { timerHandlers } from '../platform/timer-registry.js';
 import { createTimerSweeper } from '../platform/timers.js';
 import { notificationDeliverers } from './notifications/notifications.outbox.js';
+import { attachmentDeliverers, orphanUploadSweeper } from './attachments/attachments.cleanup.js';
 
 /**
  * Background sweepers (timers, outbox) run by the scheduler and by the test clock.
@@ -29,7 +30,7 @@ import { notificationDeliverers } from './notifications/notifications.outbox.js'
  * sweeper then delivers in the same round. Modules add timer kinds to
  * `timerHandlers` (platform/timer-registry.ts) when imported above.
  */
-export const sweepers: Sweeper[] = [createTimerSweeper(timerHandlers), createOutboxSweeper({ ...notificationDeliverers })];
+export const sweepers: Sweeper[] = [createTimerSweeper(timerHandlers), createOutboxSweeper({ ...notificationDeliverers, ...attachmentDeliverers })];
 
 // Orders (SPEC §6), supervision (§5 end of day, §7) and assessment (§7).
 import { ordersModule } from './orders/orders.routes.js';
@@ -42,3 +43,6 @@ sweepers.push(supervisionScheduleSweeper);
 // Building QR codes and posters (SPEC §2, §9); `/q/:code` itself is installed outside /api by app.ts.
 import { qrModule } from './qr/qr.routes.js';
 apiModules.push(qrModule);
+
+// Uploads never put on a case are deleted after a grace period (attachments.cleanup.ts); their files go through the outbox.
+sweepers.push(orphanUploadSweeper);

@@ -32,6 +32,7 @@ export type ErrorCode =
   | 'OTP_INVALID'
   | 'OTP_ATTEMPTS_EXCEEDED'
   | 'VERIFICATION_REQUIRED'
+  | 'UPLOAD_QUOTA_EXCEEDED'
   | 'INTERNAL';
 
 const statusByCode: Record<ErrorCode, number> = {
@@ -60,6 +61,7 @@ const statusByCode: Record<ErrorCode, number> = {
   OTP_INVALID: 400,
   OTP_ATTEMPTS_EXCEEDED: 429,
   VERIFICATION_REQUIRED: 401,
+  UPLOAD_QUOTA_EXCEEDED: 429,
   INTERNAL: 500,
   SERVICE_UNAVAILABLE: 503,
 };

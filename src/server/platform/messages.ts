@@ -89,6 +89,11 @@ const catalogue: Catalogue = {
     'zh-CN': '请先通过短信验证码验证手机号（验证已过期或无效）',
     en: 'Please verify your phone number with a text-message code first (the verification is missing or expired)',
   },
+  // A resident's daily upload allowance (attachments.rules.ts); {limit} is localised, {retryAt} the next day's start.
+  UPLOAD_QUOTA_EXCEEDED: {
+    'zh-CN': '今天的上传已达上限（{limit}），请在{retryAt}以后再上传',
+    en: "Today's upload allowance ({limit}) is used up; please upload again after {retryAt}",
+  },
 };
 
 /** Field-level validation messages, keyed by the JSON-schema keyword that failed. */

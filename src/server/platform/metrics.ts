@@ -14,6 +14,8 @@ export interface Metrics {
   registry: Registry;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   casesCreated: Counter<'channel' | 'risk_level'>;
+  /** Uploads never put on a case, deleted after their grace period by this process's sweeper. */
+  orphanUploadsDeleted: Counter;
 }
 
 export function createMetrics(): Metrics {
@@ -34,7 +36,23 @@ export function createMetrics(): Metrics {
       labelNames: ['channel', 'risk_level'],
       registers: [registry],
     }),
+    orphanUploadsDeleted: new Counter({
+      name: 'fengqiao_orphan_uploads_deleted_total',
+      help: 'Uploads never put on a case, deleted after the grace period (by this process)',
+      registers: [registry],
+    }),
   };
+}
+
+const metricsByContext = new WeakMap<object, Metrics>();
+
+/**
+ * The metrics of the app a context belongs to, for background work that
+ * counts what it did (sweepers receive only the context). Undefined for a
+ * context without an app (a CLI task).
+ */
+export function metricsOf(ctx: object): Metrics | undefined {
+  return metricsByContext.get(ctx);
 }
 
 /** Whether a request carries `Authorization: Bearer <token>`, compared in constant time. */
@@ -49,6 +67,7 @@ function hasBearer(header: string | undefined, token: string): boolean {
  * (Prometheus' `authorization` setting): the figures describe the district's workload and are not public.
  */
 export function installMetrics(app: FastifyInstance, metrics: Metrics, ctx: Pick<AppContext, 'db' | 'clock'>, token?: string): void {
+  metricsByContext.set(ctx, metrics);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpDuration.observe(

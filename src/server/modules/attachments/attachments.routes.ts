@@ -8,10 +8,10 @@ import type { FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { ApiModule, AppContext } from '../../platform/context.js';
-import { AppError } from '../../platform/errors.js';
+import { AppError, isAppError } from '../../platform/errors.js';
 import { l } from '../../platform/messages.js';
 import { verifiedPhone } from '../public/otp.service.js';
-import { contentDisposition, MAX_UPLOAD_BYTES } from './attachments.rules.js';
+import { contentDisposition, MAX_UPLOAD_BYTES, ORPHAN_GRACE_MS, RESIDENT_DAILY_MAX_BYTES, RESIDENT_DAILY_MAX_FILES } from './attachments.rules.js';
 import * as service from './attachments.service.js';
 
 const tags = ['attachments'];
@@ -44,16 +44,26 @@ export const attachmentsModule: ApiModule = async (api, ctx) => {
           summary: 'Upload a photo, voice recording or PDF',
           description:
             'One file per request. The type is sniffed from the bytes (jpeg, png, webp, heic, mp3, m4a, amr, wav, pdf; otherwise 415); ' +
-            'images and PDFs up to 10 MB, audio up to 20 MB (otherwise 413). Staff: bearer token; residents: `X-Verification-Token`.',
+            'images and PDFs up to 10 MB, audio up to 20 MB (otherwise 413). Staff: bearer token; residents: `X-Verification-Token`, ' +
+            `at most ${RESIDENT_DAILY_MAX_FILES} files and ${RESIDENT_DAILY_MAX_BYTES / (1024 * 1024)} MB per phone and day (Asia/Shanghai; otherwise 429). ` +
+            `An upload not put on a case within ${ORPHAN_GRACE_MS / 3_600_000} hours is deleted.`,
         },
         config: { rateLimit: { max: ctx.config.publicRateLimitPerMinute, timeWindow: '1 minute' } },
       },
       async (req, reply) => {
-        const party = await partyOf(ctx, req);
-        const part = await req.file();
-        if (!part) throw AppError.invalidField('body.file', l('请附上一个文件', 'attach one file'));
-        const row = await service.storeUpload(ctx, party, { stream: part.file, fileName: part.filename, truncated: () => part.file.truncated });
-        return reply.status(201).send({ id: row.id, fileName: row.file_name, mimeType: row.mime_type, size: row.size_bytes });
+        try {
+          const party = await partyOf(ctx, req);
+          // Before the body is read: a resident over today's allowance is refused without storing anything.
+          await service.checkUploadAllowance(ctx, party);
+          const part = await req.file();
+          if (!part) throw AppError.invalidField('body.file', l('请附上一个文件', 'attach one file'));
+          const row = await service.storeUpload(ctx, party, { stream: part.file, fileName: part.filename, truncated: () => part.file.truncated });
+          return reply.status(201).send({ id: row.id, fileName: row.file_name, mimeType: row.mime_type, size: row.size_bytes });
+        } catch (err) {
+          // The daily allowance's 429 says when it starts again (the next Shanghai midnight).
+          if (isAppError(err) && typeof err.extra.retryAfterSeconds === 'number') reply.header('retry-after', String(err.extra.retryAfterSeconds));
+          throw err;
+        }
       },
     );
 

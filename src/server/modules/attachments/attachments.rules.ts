@@ -65,3 +65,61 @@ export function contentDisposition(fileName: string): string {
   const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/[\\"]/g, '_');
   return `inline; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Uploads never put on a case, and a resident's daily allowance (security issue #13, finding 5)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * How long an upload may wait to be put on a case before it is deleted: 24 hours.
+ * Long enough for a resident who uploads, is interrupted and finishes the form later
+ * that day (a verification token lasts 30 minutes, a fresh one is a text message away);
+ * short enough that files nobody uses do not pile up. The one place this number lives
+ * until the settings registry takes it over.
+ */
+export const ORPHAN_GRACE_MS = 24 * 60 * 60_000;
+
+/** Orphans deleted per statement: bounds one sweep transaction; the sweep repeats while batches come back full. */
+export const ORPHAN_SWEEP_BATCH = 100;
+
+/**
+ * A verified phone uploads at most 30 files and 100 MB per Shanghai calendar day,
+ * attached or not. A case takes at most 6 attachments, so 30 files is five full
+ * submissions a day; 100 MB is five 20 MB recordings. Staff uploads are not counted.
+ */
+export const RESIDENT_DAILY_MAX_FILES = 30;
+export const RESIDENT_DAILY_MAX_BYTES = 100 * MB;
+
+/** What a phone has uploaded today. */
+export interface DailyUsage {
+  files: number;
+  bytes: number;
+}
+
+export type QuotaVerdict = { ok: true } | { ok: false; exceeded: 'files' | 'bytes' };
+
+/**
+ * Whether one more upload fits today's allowance. Without `incomingBytes` (before
+ * the file is read) it asks whether anything fits at all, so a phone at its
+ * limit is refused before 20 MB are streamed to disk; with it (after the file
+ * is measured) whether this very file fits.
+ */
+export function judgeDailyQuota(used: DailyUsage, incomingBytes?: number): QuotaVerdict {
+  if (used.files + 1 > RESIDENT_DAILY_MAX_FILES) return { ok: false, exceeded: 'files' };
+  const bytes = used.bytes + (incomingBytes ?? 0);
+  if (incomingBytes === undefined ? bytes >= RESIDENT_DAILY_MAX_BYTES : bytes > RESIDENT_DAILY_MAX_BYTES) return { ok: false, exceeded: 'bytes' };
+  return { ok: true };
+}
+
+const SHANGHAI_OFFSET_MS = 8 * 60 * 60_000;
+const DAY_MS = 24 * 60 * 60_000;
+
+/**
+ * The Shanghai calendar day holding `now` (China keeps no daylight saving time):
+ * its first instant, the next day's, and the next day's date (`YYYY-MM-DD`).
+ */
+export function shanghaiDay(now: Date): { start: Date; next: Date; nextDate: string } {
+  const start = Math.floor((now.getTime() + SHANGHAI_OFFSET_MS) / DAY_MS) * DAY_MS - SHANGHAI_OFFSET_MS;
+  const next = start + DAY_MS;
+  return { start: new Date(start), next: new Date(next), nextDate: new Date(next + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10) };
+}

@@ -16,12 +16,16 @@ import { pipeline } from 'node:stream/promises';
 import { fileTypeFromFile } from 'file-type';
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
+import { l } from '../../platform/messages.js';
+import { inTransaction } from '../../platform/tx.js';
 import type { Actor } from '../../platform/policies.js';
 import { requireSomewhere } from '../../platform/scope.js';
 import { canSee } from '../cases/actions.service.js';
 import { phoneFingerprint } from '../public/otp.service.js';
 import * as repo from './attachments.repo.js';
-import { MAX_UPLOAD_BYTES, judgeUpload, safeFileName, storageKey } from './attachments.rules.js';
+import {
+  MAX_UPLOAD_BYTES, RESIDENT_DAILY_MAX_BYTES, RESIDENT_DAILY_MAX_FILES, judgeDailyQuota, judgeUpload, safeFileName, shanghaiDay, storageKey,
+} from './attachments.rules.js';
 
 /** Who uploads or reads: a staff actor, or a resident proven by a verified phone. */
 export type Party = { kind: 'staff'; actor: Actor } | { kind: 'resident'; phone: string };
@@ -47,8 +51,45 @@ function resolveKey(ctx: AppContext, key: string): string {
 
 const tooLarge = (limit: number) => new AppError('PAYLOAD_TOO_LARGE', {}, { limitBytes: limit });
 
+/**
+ * 429 when a resident's upload would pass today's allowance (count or bytes),
+ * naming the limit and the next Shanghai midnight, when it starts again.
+ * `size` is the measured file, or undefined before it is read.
+ */
+async function checkDailyQuota(ctx: AppContext, db: typeof ctx.db, phoneHash: string, now: Date, size?: number): Promise<void> {
+  const day = shanghaiDay(now);
+  const verdict = judgeDailyQuota(await repo.uploadsSince(db, phoneHash, day.start), size);
+  if (verdict.ok) return;
+  const limit =
+    verdict.exceeded === 'files'
+      ? l(`每天最多${RESIDENT_DAILY_MAX_FILES}个文件`, `${RESIDENT_DAILY_MAX_FILES} files a day`)
+      : l(`每天最多${RESIDENT_DAILY_MAX_BYTES / (1024 * 1024)} MB`, `${RESIDENT_DAILY_MAX_BYTES / (1024 * 1024)} MB a day`);
+  throw new AppError(
+    'UPLOAD_QUOTA_EXCEEDED',
+    { limit, retryAt: `${day.nextDate} 00:00` },
+    {
+      exceeded: verdict.exceeded, maxFiles: RESIDENT_DAILY_MAX_FILES, maxBytes: RESIDENT_DAILY_MAX_BYTES,
+      retryAt: day.next.toISOString(), retryAfterSeconds: Math.max(1, Math.ceil((day.next.getTime() - now.getTime()) / 1000)),
+    },
+  );
+}
+
+/**
+ * Refuses a resident whose allowance for today is used up, before the request
+ * body is read: a phone at its limit cannot make the server store 20 MB first.
+ * Staff uploads have no daily allowance (they are accountable by account).
+ */
+export async function checkUploadAllowance(ctx: AppContext, by: Party): Promise<void> {
+  if (by.kind === 'resident') await checkDailyQuota(ctx, ctx.db, phoneFingerprint(by.phone), ctx.clock.now());
+}
+
+/**
+ * Streams one upload to disk, sniffs and records it. A resident's upload is
+ * counted against the phone's daily allowance with its measured size.
+ */
 export async function storeUpload(ctx: AppContext, by: Party, file: IncomingFile) {
   if (by.kind === 'staff') requireSomewhere(by.actor, 'case:read');
+  const phoneHash = by.kind === 'resident' ? phoneFingerprint(by.phone) : null;
   const id = randomUUID();
   const tmpDir = path.join(uploadsRoot(ctx), 'tmp');
   await fs.promises.mkdir(tmpDir, { recursive: true });
@@ -76,7 +117,7 @@ export async function storeUpload(ctx: AppContext, by: Party, file: IncomingFile
     await fs.promises.rename(tmp, final);
     moved = true;
     try {
-      return await repo.insertAttachment(ctx.db, {
+      const values = {
         id,
         case_id: null,
         file_name: safeFileName(file.fileName, verdict.ext),
@@ -85,8 +126,16 @@ export async function storeUpload(ctx: AppContext, by: Party, file: IncomingFile
         sha256: hash.digest('hex'),
         storage_key: key,
         uploaded_by: by.kind === 'staff' ? by.actor.id : null,
-        uploader_phone_hash: by.kind === 'resident' ? phoneFingerprint(by.phone) : null,
+        uploader_phone_hash: phoneHash,
         created_at: now,
+      };
+      if (!phoneHash) return await repo.insertAttachment(ctx.db, values);
+      // Checked again with this file's size, under the phone's lock, in the insert's transaction:
+      // parallel uploads of one phone cannot together pass the allowance.
+      return await inTransaction(ctx, async (trx) => {
+        await repo.lockUploader(trx, phoneHash);
+        await checkDailyQuota(ctx, trx, phoneHash, now, size);
+        return repo.insertAttachment(trx, values);
       });
     } catch (err) {
       await fs.promises.rm(final, { force: true });
@@ -95,6 +144,14 @@ export async function storeUpload(ctx: AppContext, by: Party, file: IncomingFile
   } finally {
     if (!moved) await fs.promises.rm(tmp, { force: true });
   }
+}
+
+/**
+ * Removes a stored file; one already gone is fine (the removal is retried
+ * until it succeeds once, and may have succeeded before a crash).
+ */
+export async function removeStoredFile(ctx: AppContext, key: string): Promise<void> {
+  await fs.promises.rm(resolveKey(ctx, key), { force: true });
 }
 
 /** The attachment and its file, if this party may read it; otherwise 404. */

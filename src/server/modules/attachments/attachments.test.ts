@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/test-app.js';
 import { findOrgByCode } from '../orgs/orgs.repo.js';
-import { judgeUpload, safeFileName, storageKey } from './attachments.rules.js';
+import { RESIDENT_DAILY_MAX_BYTES, RESIDENT_DAILY_MAX_FILES, judgeDailyQuota, judgeUpload, safeFileName, shanghaiDay, storageKey } from './attachments.rules.js';
 
 let t: TestApp;
 let dataDir: string;
@@ -181,6 +181,24 @@ describe('rules', () => {
     expect(safeFileName('C:\\Users\\a\\录音 1.m4a', 'm4a')).toBe('录音 1.m4a');
     expect(safeFileName('a"b\u0000c.jpg', 'jpg')).toBe('abc.jpg');
     expect(safeFileName(undefined, 'pdf')).toBe('attachment.pdf');
+  });
+
+  it('a daily allowance: before reading, anything left; after measuring, this file', () => {
+    const max = { files: RESIDENT_DAILY_MAX_FILES, bytes: RESIDENT_DAILY_MAX_BYTES };
+    expect(judgeDailyQuota({ files: max.files - 1, bytes: 0 })).toEqual({ ok: true });
+    expect(judgeDailyQuota({ files: max.files, bytes: 0 })).toEqual({ ok: false, exceeded: 'files' });
+    expect(judgeDailyQuota({ files: 0, bytes: max.bytes - 1 })).toEqual({ ok: true });
+    expect(judgeDailyQuota({ files: 0, bytes: max.bytes })).toEqual({ ok: false, exceeded: 'bytes' });
+    expect(judgeDailyQuota({ files: 0, bytes: max.bytes - 10 }, 10)).toEqual({ ok: true });
+    expect(judgeDailyQuota({ files: 0, bytes: max.bytes - 10 }, 11)).toEqual({ ok: false, exceeded: 'bytes' });
+  });
+
+  it('days are Shanghai calendar days', () => {
+    // 23:59 on 23 November in Shanghai is 15:59 UTC; midnight starts the 24th.
+    expect(shanghaiDay(new Date('2026-11-23T15:59:00Z'))).toEqual({
+      start: new Date('2026-11-22T16:00:00Z'), next: new Date('2026-11-23T16:00:00Z'), nextDate: '2026-11-24',
+    });
+    expect(shanghaiDay(new Date('2026-11-23T16:00:00Z')).start).toEqual(new Date('2026-11-23T16:00:00Z'));
   });
 
   it('keys files by UTC month', () => {

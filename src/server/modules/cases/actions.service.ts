@@ -183,7 +183,8 @@ export async function applyStep(
 }
 
 async function attachAll(trx: Trx, caseId: string, ids: string[]) {
-  const rows = await repo.attachmentsByIds(trx, ids);
+  // Locked until commit: the orphan sweep cannot delete an upload between this check and the link.
+  const rows = await repo.lockAttachments(trx, ids);
   if (rows.length !== ids.length || rows.some((a) => a.case_id && a.case_id !== caseId)) {
     throw AppError.invalidField('body.attachmentIds', l('附件不存在或已被使用', 'unknown or already used attachment'));
   }

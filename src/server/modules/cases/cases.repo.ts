@@ -183,15 +183,38 @@ export async function insertCasesWithEffects(db: Kysely<DB>, cases: readonly New
     ...(side.messages.length ? [sql`o AS (${insertJsonRows('outbox', side.messages, OUTBOX_COLUMNS)})`] : []),
     ...(links.length
       ? [
+          // Only uploads still on no case: one the orphan sweep deleted, or another case took,
+          // after intake checked it is not linked, and the check below fails the statement.
           sql`a AS (
             UPDATE attachments SET case_id = x.case_id
             FROM json_to_recordset(${JSON.stringify(links)}::json) AS x(id uuid, case_id uuid)
-            WHERE attachments.id = x.id)`,
+            WHERE attachments.id = x.id AND attachments.case_id IS NULL
+            RETURNING attachments.id)`,
         ]
       : []),
   ];
-  const { rows } = await sql<CaseRow>`WITH ${sql.join(parts)} SELECT * FROM c`.execute(db);
+  // Every named upload linked, or the whole statement fails with ATTACHMENT_LINK_LOST (migration 0013).
+  const linked = links.length ? sql`WHERE attachments_all_linked((SELECT count(*) FROM a), ${links.length}::int)` : sql``;
+  const { rows } = await sql<CaseRow>`WITH ${sql.join(parts)} SELECT * FROM c ${linked}`.execute(db);
   return rows;
+}
+
+/**
+ * SQLSTATE raised by intake's write when an upload it names could not be
+ * linked (deleted by the orphan sweep after intake checked it, or taken by
+ * another case): nothing of that statement is written.
+ */
+export const ATTACHMENT_LINK_LOST = 'FQ001';
+
+/**
+ * Locks the named uploads for linking them to a case in the caller's
+ * transaction. An upload the orphan sweep has claimed is waited for and then
+ * missing; one locked here is skipped by the sweep, and has a case once this
+ * transaction commits.
+ */
+export function lockAttachments(trx: Kysely<DB>, ids: string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return trx.selectFrom('attachments').selectAll().where('id', 'in', ids).orderBy('id').forUpdate().execute();
 }
 
 export function findCaseByIdempotencyKey(db: Kysely<DB>, key: string) {

@@ -236,10 +236,13 @@ export async function createCase(ctx: AppContext, submitter: Submitter, input: I
     return { row, accessCode, replayed: false };
   } catch (err) {
     // Two retries racing with one key: the loser returns the winner's case.
-    if (scopedKey && (err as { code?: string }).code === '23505') {
+    const code = (err as { code?: string }).code;
+    if (scopedKey && (code === '23505' || code === repo.ATTACHMENT_LINK_LOST)) {
       const existing = await repo.findCaseByIdempotencyKey(ctx.db, scopedKey);
       if (existing) return { row: existing, accessCode: null, replayed: true };
     }
+    // An upload deleted (orphan sweep) or taken by another case after the check above: nothing was written.
+    if (code === repo.ATTACHMENT_LINK_LOST) throw AppError.invalidField('body.attachmentIds', l('附件不存在或已被使用', 'unknown or already used attachment'));
     throw err;
   }
 }

@@ -4,16 +4,15 @@
  * app can be exercised with `app.inject` against any database.
  */
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import type { Plugin as AjvPlugin } from 'ajv';
 import cors from '@fastify/cors';
 import helmet from 'helmet';
 import { installTextGuard } from './platform/text-guard.js';
 import { installNumberGuard } from './platform/number-guard.js';
+import { installValidators } from './platform/validators.js';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import ajvFormats from 'ajv-formats';
 import { sql } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
@@ -62,10 +61,6 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     // without this Fastify answers in its own shape, unlocalised, bypassing the error handler.
     frameworkErrors: replyWithError,
     trustProxy: config.trustProxy,
-    ajv: {
-      customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array', useDefaults: true },
-      plugins: [ajvFormats as unknown as AjvPlugin<unknown>],
-    },
   };
   const app = Fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -78,6 +73,8 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.decorateRequest('actor', null);
 
   installErrorHandling(app);
+  // Strict JSON bodies, coerced query strings, path parameters and headers (platform/validators.ts).
+  installValidators(app);
   installTextGuard(app);
   installNumberGuard(app);
   // Security headers from helmet, whose middleware is built ONCE here: @fastify/helmet rebuilt it

@@ -8,7 +8,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DataDirLockedError, openDatabase, type Database } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
-import { verifyAudit } from './platform/audit.js';
+import { auditSettingsFor, configureAudit, verifyAudit } from './platform/audit.js';
 import { systemClock } from './platform/clock.js';
 import { AppError } from './platform/errors.js';
 import { translate, translateField } from './platform/messages.js';
@@ -37,8 +37,12 @@ function configFrom(opts: GlobalOpts & Record<string, unknown>): Config {
   });
 }
 
-/** Opens and migrates the configured database, runs `work`, always closes. */
-async function withDatabase<T>(config: Config, work: (database: Database) => Promise<T>): Promise<T> {
+/**
+ * Opens and migrates the configured database, runs `work`, always closes. The audit key is loaded first
+ * (and its default file created when `createAuditKey`): a command that writes the audit log must sign it.
+ */
+async function withDatabase<T>(config: Config, work: (database: Database) => Promise<T>, createAuditKey = true): Promise<T> {
+  configureAudit(auditSettingsFor(config, { create: createAuditKey }));
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 4 });
   try {
     await migrateToLatest(database.db);
@@ -205,13 +209,19 @@ export function buildCli(): Command {
     .command('audit')
     .description('audit log')
     .command('verify')
-    .description('recompute the audit hash chain; exits 1 if any row was altered or removed')
-    .action(async () => {
-      const result = await withDatabase(configFrom(program.opts()), (d) => verifyAudit(d.db));
+    .description('recompute the audit chain with the key and compare it with the checkpoints; exits 1 if any row was altered or removed')
+    .option('--checkpoints <file>', 'checkpoint file to compare with (default FENGQIAO_AUDIT_CHECKPOINT_FILE or <data-dir>.audit-checkpoints.jsonl)')
+    .action(async (opts: { checkpoints?: string }) => {
+      const config = configFrom(program.opts());
+      const checkpointFile = opts.checkpoints ?? config.audit.checkpointFile ?? null;
+      // Verification never creates a key: without the one the log was signed with it can only fail.
+      const result = await withDatabase(config, (d) => verifyAudit(d.db, { checkpointFile }), false);
+      const against = result.checkpoints > 0 ? `, ${result.checkpointsMatched} of ${result.checkpoints} checkpoints matched (${checkpointFile})` : `, no checkpoints${checkpointFile ? ` in ${checkpointFile}` : ''}`;
       if (result.ok) {
-        console.log(`audit log intact: ${result.checked} rows verified`);
+        console.log(`audit log intact: ${result.checked} rows verified${against}`);
       } else {
-        console.error(`audit log TAMPERED at row ${result.firstBadSeq}: ${result.reason} (${result.checked} rows before it verified)`);
+        const where = result.firstBadSeq === undefined ? 'in the checkpoint file' : `at row ${result.firstBadSeq}`;
+        console.error(`audit log TAMPERED ${where}: ${result.reason?.en ?? result.problem} [${result.problem}] (${result.checked} rows before it verified${against})`);
         process.exitCode = 1;
       }
     });

@@ -36,6 +36,24 @@ export interface Config {
   publicUrl: string;
   /** When set (FENGQIAO_METRICS_TOKEN), `/metrics` answers only `Authorization: Bearer <token>`; unset = open. */
   metricsToken?: string;
+  /** The audit chain's HMAC key and its checkpoints, all kept outside the database (platform/audit-key.ts). */
+  audit: AuditConfig;
+}
+
+/** Where the audit log's key and checkpoints live; see platform/audit-key.ts and platform/audit-checkpoints.ts. */
+export interface AuditConfig {
+  /** FENGQIAO_AUDIT_KEY, decoded. */
+  key?: Buffer;
+  /** FENGQIAO_AUDIT_KEY_FILE. Neither set: `<data-dir>.audit-key` (created on first start), or refused on PostgreSQL in production. */
+  keyFile?: string;
+  /** FENGQIAO_AUDIT_OLD_KEY_FILES: retired keys, so rows signed before a rotation still verify. */
+  oldKeyFiles: string[];
+  /** FENGQIAO_AUDIT_CHECKPOINT_FILE (default `<data-dir>.audit-checkpoints.jsonl`; none under NODE_ENV=test unless set). */
+  checkpointFile?: string;
+  /** A checkpoint at least this often while the log grows (FENGQIAO_AUDIT_CHECKPOINT_MINUTES). */
+  checkpointMinutes: number;
+  /** …and as soon as the log has grown by this many rows (FENGQIAO_AUDIT_CHECKPOINT_EVERY). */
+  checkpointEvery: number;
 }
 
 export class ConfigError extends Error {
@@ -86,13 +104,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
   // PGlite is one process's embedded database; the test clock lives in one process's memory.
   if (workers > 1 && !databaseUrl) throw new ConfigError('--workers above 1 needs PostgreSQL (DATABASE_URL): the embedded database serves one process');
   if (workers > 1 && testClock) throw new ConfigError('--workers above 1 cannot be combined with --test-clock: each process would have its own clock');
+  const dataDir = path.resolve(flags.dataDir ?? env.FENGQIAO_DATA_DIR ?? './data');
   const demoPassword = env.FENGQIAO_DEMO_PASSWORD || 'Demo@2026';
   if (demoPassword.length < 8) throw new ConfigError('FENGQIAO_DEMO_PASSWORD must be at least 8 characters');
   return {
     nodeEnv,
     host: flags.host ?? env.HOST ?? '0.0.0.0',
     port: intSetting('port (PORT / --port)', flags.port ?? env.PORT, 3000, 0, 65535),
-    dataDir: path.resolve(flags.dataDir ?? env.FENGQIAO_DATA_DIR ?? './data'),
+    dataDir,
     databaseUrl,
     demo: flags.demo ?? false,
     demoPassword,
@@ -116,7 +135,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     webhookUrl: httpUrlSetting('FENGQIAO_WEBHOOK_URL', env.FENGQIAO_WEBHOOK_URL),
     publicUrl: (httpUrlSetting('FENGQIAO_PUBLIC_URL', env.FENGQIAO_PUBLIC_URL) ?? 'http://localhost:3000').replace(/\/+$/, ''),
     metricsToken: secretSetting('FENGQIAO_METRICS_TOKEN', env.FENGQIAO_METRICS_TOKEN),
+    audit: auditSettings(env, nodeEnv, dataDir),
   };
+}
+
+function auditSettings(env: NodeJS.ProcessEnv, nodeEnv: Config['nodeEnv'], dataDir: string): AuditConfig {
+  const key = env.FENGQIAO_AUDIT_KEY?.trim() ? decodeAuditKey('FENGQIAO_AUDIT_KEY', env.FENGQIAO_AUDIT_KEY) : undefined;
+  const keyFile = env.FENGQIAO_AUDIT_KEY_FILE?.trim() ? path.resolve(env.FENGQIAO_AUDIT_KEY_FILE.trim()) : undefined;
+  if (key && keyFile) throw new ConfigError('set FENGQIAO_AUDIT_KEY or FENGQIAO_AUDIT_KEY_FILE, not both');
+  const checkpointFile = env.FENGQIAO_AUDIT_CHECKPOINT_FILE?.trim();
+  return {
+    key,
+    keyFile,
+    oldKeyFiles: (env.FENGQIAO_AUDIT_OLD_KEY_FILES ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((f) => path.resolve(f)),
+    checkpointFile: checkpointFile ? path.resolve(checkpointFile) : nodeEnv === 'test' ? undefined : `${dataDir}.audit-checkpoints.jsonl`,
+    checkpointMinutes: intSetting('FENGQIAO_AUDIT_CHECKPOINT_MINUTES', env.FENGQIAO_AUDIT_CHECKPOINT_MINUTES, 5, 1, 24 * 60),
+    checkpointEvery: intSetting('FENGQIAO_AUDIT_CHECKPOINT_EVERY', env.FENGQIAO_AUDIT_CHECKPOINT_EVERY, 1000, 1, 10_000_000),
+  };
+}
+
+/**
+ * An audit key as hex or base64 text (a key file holds the same). Fewer than 32 bytes would make the
+ * HMAC guessable, so a short or malformed key stops start-up.
+ */
+export function decodeAuditKey(name: string, raw: string): Buffer {
+  const text = raw.trim();
+  let key: Buffer | undefined;
+  if (/^[0-9a-fA-F]+$/.test(text) && text.length % 2 === 0) key = Buffer.from(text, 'hex');
+  else if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) key = Buffer.from(text, text.includes('-') || text.includes('_') ? 'base64url' : 'base64');
+  if (!key || key.length < 32) {
+    throw new ConfigError(`${name} must be a key of at least 32 bytes, as hex (64+ characters) or base64; generate one with: openssl rand -hex 32`);
+  }
+  return key;
 }
 
 /** An optional shared secret; a short one would be guessable, so it stops start-up. */

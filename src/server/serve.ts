@@ -17,11 +17,16 @@ import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { auditSettingsFor, configureAudit } from './platform/audit.js';
+import { createCheckpointer, startCheckpointer } from './platform/audit-checkpoints.js';
 import { systemClock, TestClock } from './platform/clock.js';
 import { startScheduler } from './platform/scheduler.js';
 import { seedDemo } from './modules/demo/demo.seed.js';
 
 export async function serve(config: Config): Promise<void> {
+  // The audit key first: without it (PostgreSQL in production) the server refuses to start, before touching anything.
+  const audit = auditSettingsFor(config, { create: true });
+  configureAudit(audit);
   if (config.workers > 1 && cluster.isPrimary) return supervise(config);
   const started = performance.now();
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
@@ -36,6 +41,16 @@ export async function serve(config: Config): Promise<void> {
   const clock = config.testClock ? new TestClock() : systemClock;
   const app = await buildApp({ config, database, clock });
   const stopScheduler = startScheduler(app.ctx, config.sweepIntervalMs);
+  const stopCheckpoints = audit.checkpointFile
+    ? startCheckpointer(
+        createCheckpointer({
+          db: database.db, clock, log: app.log, keyring: audit.keyring, file: audit.checkpointFile,
+          everyMinutes: config.audit.checkpointMinutes, everyRows: config.audit.checkpointEvery,
+        }),
+        app.log,
+        AUDIT_CHECKPOINT_POLL_MS,
+      )
+    : async () => {};
   await app.listen({ port: config.port, host: config.host });
   app.log.info(
     {
@@ -55,6 +70,7 @@ export async function serve(config: Config): Promise<void> {
     closing = true;
     app.log.info({ signal }, 'shutting down');
     await stopScheduler();
+    await stopCheckpoints(); // a last checkpoint of the head at a clean stop
     await app.close();
     await database.close();
     process.exit(0);
@@ -62,6 +78,9 @@ export async function serve(config: Config): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
+
+/** How often the audit checkpointer looks at the head (one indexed row); it writes only when a checkpoint is due. */
+const AUDIT_CHECKPOINT_POLL_MS = 10_000;
 
 /** What happens once per database before serving: migrations, and the demo district if asked. */
 async function prepare(database: Awaited<ReturnType<typeof openDatabase>>, config: Config): Promise<void> {

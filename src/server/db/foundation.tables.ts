@@ -78,6 +78,9 @@ export interface AuditLogTable {
   ip: string | null;
   prev_hash: string;
   hash: string;
+  /** 'sha256' (rows from before migration 0012) or 'hmac-sha256' under the key `key_id` names (platform/audit-key.ts). */
+  hash_alg: 'sha256' | 'hmac-sha256';
+  key_id: string | null;
 }
 
 export interface FoundationTables {

@@ -6,6 +6,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AppContext } from './context.js';
+import { auditHead } from './audit-checkpoints.js';
 import { AppError } from './errors.js';
 import { outboxBacklog } from './outbox.js';
 import { timersDue } from './timers.js';
@@ -78,10 +79,17 @@ export function installMetrics(app: FastifyInstance, metrics: Metrics, ctx: Pick
   // Background work waiting, read from the database at each scrape (the same figure from every process).
   const outbox = new Gauge({ name: 'fengqiao_outbox_messages', help: 'Undelivered outbox messages: due now, or dead letters', labelNames: ['state'], registers: [metrics.registry] });
   const timers = new Gauge({ name: 'fengqiao_timers_due', help: 'Timers due now and not yet fired', registers: [metrics.registry] });
+  // The audit log's head, read at each scrape: Prometheus keeps its history outside the database,
+  // one more witness that the log only grows (platform/audit-checkpoints.ts).
+  const auditSeq = new Gauge({ name: 'fengqiao_audit_head_seq', help: 'seq of the newest audit log row (0: empty)', registers: [metrics.registry] });
+  const auditInfo = new Gauge({ name: 'fengqiao_audit_head_info', help: 'The newest audit log row: its hash prefix as a label (value 1)', labelNames: ['seq', 'hash'], registers: [metrics.registry] });
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
     if (token !== undefined && !hasBearer(request.headers.authorization, token)) throw new AppError('UNAUTHENTICATED');
     const now = ctx.clock.now();
-    const [backlog, due] = await Promise.all([outboxBacklog(ctx.db, now), timersDue(ctx.db, now)]);
+    const [backlog, due, head] = await Promise.all([outboxBacklog(ctx.db, now), timersDue(ctx.db, now), auditHead(ctx.db)]);
+    auditSeq.set(head?.seq ?? 0);
+    auditInfo.reset(); // one series: the current head
+    if (head) auditInfo.set({ seq: String(head.seq), hash: head.hash.slice(0, 16) }, 1);
     outbox.set({ state: 'due' }, backlog.due);
     outbox.set({ state: 'dead' }, backlog.dead);
     timers.set(due);

@@ -15,6 +15,7 @@ import * as m0008 from './0008_case_search.js';
 import * as m0009 from './0009_intake_path.js';
 import * as m0010 from './0010_counter_slots.js';
 import * as m0011 from './0011_timer_indexes.js';
+import * as m0012 from './0012_audit_anchor.js';
 import * as m0013 from './0013_upload_cleanup.js';
 
 export const migrations: Record<string, Migration> = {
@@ -29,5 +30,6 @@ export const migrations: Record<string, Migration> = {
   '0009_intake_path': m0009,
   '0010_counter_slots': m0010,
   '0011_timer_indexes': m0011,
+  '0012_audit_anchor': m0012,
   '0013_upload_cleanup': m0013,
 };

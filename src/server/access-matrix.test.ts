@@ -167,6 +167,7 @@ const PATHS: Record<Extract<NonNullable<Row['fresh']>, { kind: 'case' }>['state'
   resolved: [{ action: 'accept' }, { action: 'dispatch', targetOrgId: org(FAMILIES.case.own).id }, { action: 'start' }, { action: 'resolve', note: '已协调' }],
   confirmed: [{ action: 'accept' }, { action: 'dispatch', targetOrgId: org(FAMILIES.case.own).id }, { action: 'start' }, { action: 'resolve', note: '已协调' }, { action: 'confirm' }],
   suspended: [{ action: 'accept' }, { action: 'dispatch', targetOrgId: org(FAMILIES.case.own).id }, { action: 'start' }, { action: 'suspend', note: '等待判决' }],
+  escalated: [{ action: 'accept' }, { action: 'dispatch', targetOrgId: org(FAMILIES.case.own).id }, { action: 'escalate', note: '社区协调未果' }],
 };
 const caseTemplates = new Map<string, string>();
 for (const [state, steps] of Object.entries(PATHS)) {
@@ -178,6 +179,9 @@ for (const [state, steps] of Object.entries(PATHS)) {
 // Shared targets: a case with an attachment, an order and a notice; a merge target; a pending appointment; a report.
 const shared = await newCase();
 const mergeTarget = await newCase();
+const escalated = await newCase();
+for (const s of PATHS.escalated) await act(escalated.id, s);
+if ((await ok<{ ownerOrgId: string }>('GET', `/api/v1/cases/${escalated.id}`, { token: sysadmin })).ownerOrgId !== org(FAMILIES.case.parent).id) throw new Error('setup: escalation did not reach 光明街道');
 const upload = async (token: string) => {
   const boundary = `----matrix${seq()}`;
   const body = Buffer.concat([
@@ -245,7 +249,7 @@ const fx: Fx = {
   org,
   seq,
   shared: {
-    caseId: shared.id, trackingNo: shared.trackingNo, mergeTargetId: mergeTarget.id, orderId: sharedOrder, attachmentOnCase: attachment.id,
+    caseId: shared.id, trackingNo: shared.trackingNo, escalatedCaseId: escalated.id, mergeTargetId: mergeTarget.id, orderId: sharedOrder, attachmentOnCase: attachment.id,
     orphanAttachment: orphan.id, buildingCode: building, appointmentId: appointment.id, noticeId: notice.id, reportId: Number(report.id),
     foreignNotification: Number(foreign.id), publicCase, verificationToken: verification.verificationToken, settings,
   },
@@ -471,7 +475,8 @@ describe('access matrix: every route × every role × own/child/sibling/parent/r
     expect(documented.length).toBeGreaterThan(50);
     const rowRoutes = new Set(TABLE.map((r) => r.route));
     expect(documented.filter((r) => !rowRoutes.has(r)), 'routes without a row in testing/access-matrix.table.ts').toEqual([]);
-    expect([...rowRoutes].filter((r) => !documented.includes(r)), 'rows naming a route the document does not have').toEqual([]);
+    const optional = new Set(TABLE.filter((r) => r.optional).map((r) => r.route));
+    expect([...rowRoutes].filter((r) => !documented.includes(r) && !optional.has(r)), 'rows naming a route the document does not have').toEqual([]);
     const labels = TABLE.map(rowLabel);
     expect(labels.filter((l, i) => labels.indexOf(l) !== i), 'rows listed twice').toEqual([]);
     expect(OWNERS.length).toBe(ROLES.length * PLACEMENTS.length + 1);
@@ -480,6 +485,7 @@ describe('access matrix: every route × every role × own/child/sibling/parent/r
   it.each(TABLE.map((row) => ({ name: rowLabel(row), row })))(
     '$name',
     async ({ row }) => {
+      if (row.optional && !documented.includes(row.route)) return;
       const cells = await runRow(row);
       const wrong = cells.filter((c) => !c.pass).map((c) => `${ownerLabel(c.owner)}: expected ${show(c.expected)}, got ${show(c.actual)}${c.actual.code ? ` ${c.actual.code}` : ''}`);
       expect(wrong, rowLabel(row)).toEqual([]);
@@ -489,7 +495,7 @@ describe('access matrix: every route × every role × own/child/sibling/parent/r
 
   it('writes the report (FENGQIAO_MATRIX_REPORT=1)', () => {
     const cells = [...results.values()].flat();
-    expect(cells.length).toBe(TABLE.length * OWNERS.length);
+    expect(cells.length).toBe(TABLE.filter((r) => !r.optional || documented.includes(r.route)).length * OWNERS.length);
     if (!REPORT) return;
     const lines: string[] = [];
     const tsv: string[] = ['row\towner\texpected\tactual\tcode\tpass'];
@@ -501,7 +507,7 @@ describe('access matrix: every route × every role × own/child/sibling/parent/r
       const rs = results.get(row);
       if (!rs) continue;
       lines.push(`${rowLabel(row)}   [cpu ${Math.round(cpu.get(row) ?? 0)} ms; ${row.family}; ${JSON.stringify(row.rule, (k, v) => (k === 'present' ? undefined : v))}; ok ${row.ok}]${row.note ? `  — ${row.note}` : ''}`);
-      lines.push(`  ${''.padEnd(20)}${PLACEMENTS.map((p) => `${p}:${unitOf(row.family, { placement: p })}`.padEnd(26).slice(0, 26)).join('')}`);
+      lines.push(`  ${''.padEnd(20)}${PLACEMENTS.map((p) => `${p}=${unitOf(row.family, { placement: p }).replace(/^GM\.(GUANGMING\.|DEPT\.)?/, '')}`.slice(0, 25).padEnd(26)).join('')}`);
       for (const role of ROLES) {
         const cols = PLACEMENTS.map((p) => {
           const c = rs.find((x) => x.owner?.role === role && x.owner.placement === p)!;

@@ -175,6 +175,8 @@ export interface Fx {
     /** A submitted case of 碧眼社区 with an attachment, an order and a notice. */
     caseId: string;
     trackingNo: string;
+    /** A case 碧眼社区 received first and escalated to 光明街道 (owner: the parent placement; dispatched). */
+    escalatedCaseId: string;
     /** Another open case of 碧眼社区 that merges land in. */
     mergeTargetId: string;
     /** An order of 碧眼社区 to 区人力资源局 (issued). */
@@ -222,7 +224,7 @@ export interface Req {
 
 /** Fresh targets made in bulk before the row's cells run, one per cell, in cell order. */
 export type FreshKind =
-  | { kind: 'case'; state: 'submitted' | 'accepted' | 'dispatched' | 'in_progress' | 'resolved' | 'confirmed' | 'rejected' | 'suspended' }
+  | { kind: 'case'; state: 'submitted' | 'accepted' | 'dispatched' | 'in_progress' | 'resolved' | 'confirmed' | 'rejected' | 'suspended' | 'escalated' }
   | { kind: 'order'; status: 'issued' | 'acknowledged' | 'arrived' | 'completed' }
   | { kind: 'user'; holds: { role: Role; at: UnitRef }[] }
   | { kind: 'appointment' }
@@ -249,6 +251,8 @@ export interface Row {
   request: (cell: Cell) => Req;
   /** Streams: the answer is read as far as the status line, then dropped. */
   stream?: boolean;
+  /** The route is in the document only in some builds (the web bundles): no failure when it is absent. */
+  optional?: boolean;
   /** Other statuses that count as the positive answer (e.g. 503 for posters on a machine without CJK fonts). */
   okAlso?: number[];
   /** Why the rule is what it is, when it is not obvious (shown in the report). */
@@ -325,6 +329,10 @@ const listed = (path: string[], match: (item: Record<string, unknown>) => boolea
 export const TABLE: Row[] = [
   // ---- public: anyone, no token; a resident proves themselves by access code or verified phone -------------------
   { route: 'GET /', family: 'case', rule: { where: 'public' }, ok: 200, request: () => ({}) },
+  // The web bundles: in the document only when they are built (`optional`); static files, so 200 or 404 alike.
+  ...(
+    [['GET /m', {}], ['GET /m/{*}', { '*': 'index.html' }], ['GET /screen', {}], ['GET /screen/{*}', { '*': 'index.html' }], ['GET /{*}', { '*': 'index.html' }]] as [string, Record<string, string>][]
+  ).map(([route, params]): Row => ({ route, family: 'case', rule: { where: 'public' }, ok: 200, okAlso: [301, 302, 404], optional: true, request: () => ({ params }) })),
   { route: 'GET /api/v1/time', family: 'case', rule: { where: 'public' }, ok: 200, request: () => ({}) },
   { route: 'GET /api/v1/categories', family: 'case', rule: { where: 'public' }, ok: 200, request: () => ({}) },
   { route: 'GET /api/v1/orgs/map', family: 'case', rule: { where: 'public' }, ok: 200, request: () => ({}) },
@@ -433,6 +441,36 @@ export const TABLE: Row[] = [
     route: 'POST /api/v1/cases/{id}/supervision-notices', family: 'case', rule: caseTarget(['case:supervise'], 'case:supervise'), ok: 201,
     request: (c) => ({ params: { id: c.fx.shared.caseId }, body: { content: '请于24小时内反馈办理进展' } }),
   },
+
+  // ---- after an escalation the first-receiving unit (碧眼社区) still reads, but acts no more (rule 1) -------------
+  ...(['GET /api/v1/cases/{id}', 'GET /api/v1/cases/{id}/events'] as const).map((route): Row => ({
+    route, variant: 'escalated to the subdistrict', family: 'case', ok: 200,
+    rule: { where: 'target', perm: ['case:read'], at: ['own', 'parent'], gate: 'case:read', hidden: 'case:read' },
+    request: (c) => ({ params: { id: c.fx.shared.escalatedCaseId } }),
+  })),
+  {
+    route: 'POST /api/v1/cases/{id}/actions', variant: 'start, escalated to the subdistrict', family: 'case', ok: 200, fresh: { kind: 'case', state: 'escalated' },
+    rule: { where: 'target', perm: ['case:handle'], at: ['parent'], hidden: 'case:read', seeAt: ['own', 'parent'] },
+    request: (c) => ({ params: { id: freshCase(c).id }, body: { action: 'start' } }),
+    note: 'the owner is now 光明街道: holding case:handle at 碧眼社区 (first receiver) is not enough',
+  },
+  {
+    route: 'POST /api/v1/cases/{id}/orders', variant: 'escalated to the subdistrict', family: 'case', ok: 201,
+    rule: { where: 'target', perm: ['order:issue'], at: ['parent'], gate: 'order:issue', hidden: 'case:read', seeAt: ['own', 'parent'] },
+    request: (c) => ({ params: { id: c.fx.shared.escalatedCaseId }, body: { kind: 'routine', departmentIds: [id(c, HRSS)], instructions: '请到现场核实处置' } }),
+  },
+  {
+    route: 'POST /api/v1/cases/{id}/supervision-notices', variant: 'escalated to the subdistrict', family: 'case', ok: 201,
+    rule: { where: 'target', perm: ['case:supervise'], at: ['parent'], gate: 'case:supervise', hidden: 'case:read', seeAt: ['own', 'parent'] },
+    request: (c) => ({ params: { id: c.fx.shared.escalatedCaseId }, body: { content: '请于24小时内反馈办理进展' } }),
+  },
+
+  // ---- a department a case was ordered to reads the case (SPEC §12: "or dispatched/ordered to their unit") ----------
+  ...(['GET /api/v1/cases/{id}', 'GET /api/v1/cases/{id}/events'] as const).map((route): Row => ({
+    route, variant: 'ordered to the department', family: 'dept', ok: 200,
+    rule: { where: 'target', perm: ['case:read'], at: ['own', { code: BIYAN }], gate: 'case:read', hidden: 'case:read' },
+    request: (c) => ({ params: { id: c.fx.shared.caseId } }),
+  })),
 
   // ---- attachments ------------------------------------------------------------------------------------------------------
   {

@@ -3,7 +3,7 @@
  * caller (serve command or a test) owns the database and the lifecycle, so the
  * app can be exercised with `app.inject` against any database.
  */
-import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import cors from '@fastify/cors';
 import helmet from 'helmet';
 import { installTextGuard } from './platform/text-guard.js';
@@ -24,6 +24,7 @@ import { createMetrics, installMetrics, type Metrics } from './platform/metrics.
 import { createRealtime } from './platform/realtime.js';
 import { apiModules } from './modules/index.js';
 import { installWeb } from './platform/web.js';
+import { serializeRequest } from './platform/request-log.js';
 import { installQrRedirect } from './modules/qr/qr.routes.js';
 
 export interface BuildOptions {
@@ -32,6 +33,8 @@ export interface BuildOptions {
   clock: Clock;
   /** Pass false to silence logs (tests). */
   logger?: boolean;
+  /** Where the log lines go instead of stdout (tests read them back). */
+  logStream?: { write(line: string): void };
 }
 
 export type App = FastifyInstance & { ctx: AppContext; metrics: Metrics };
@@ -44,17 +47,10 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
         ? false
         : {
             level: config.logLevel,
+            ...(opts.logStream ? { stream: opts.logStream } : {}),
             redact: ['req.headers.authorization', 'req.headers.cookie'],
-            // The SSE stream takes its token in the query string (EventSource cannot set headers): keep it out of logs.
-            serializers: {
-              req: (req: FastifyRequest) => ({
-                method: req.method,
-                url: req.url.replace(/([?&]accessToken=)[^&#]*/gi, '$1[REDACTED]'),
-                host: req.host,
-                remoteAddress: req.ip,
-                remotePort: req.socket?.remotePort,
-              }),
-            },
+            // Secrets in query strings (the SSE stream's token, a resident's access code…) stay out of logs.
+            serializers: { req: serializeRequest },
           },
     bodyLimit: 1_048_576,
     // A path that is not valid percent-encoding, or an over-long path parameter, fails before routing:
@@ -79,7 +75,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   installNumberGuard(app);
   // Security headers from helmet, whose middleware is built ONCE here: @fastify/helmet rebuilt it
   // (re-parsing the CSP directives) on every request, ≈3% of a busy server's CPU.
-  const securityHeaders = helmet({
+  const helmetOptions = {
     // The staff UI and Swagger UI load their own bundles and inline styles from this origin only.
     contentSecurityPolicy: {
       directives: {
@@ -90,8 +86,15 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
         connectSrc: ["'self'"],
       },
     },
-  });
-  app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)));
+  };
+  // Strict-Transport-Security only over TLS: sent on plain HTTP it would make browsers refuse this host (and, with
+  // includeSubDomains, its subdomains) over HTTP for a year. `request.protocol` is the socket's, or X-Forwarded-Proto
+  // when FENGQIAO_TRUST_PROXY says a proxy terminates TLS in front of us.
+  const httpsHeaders = helmet(helmetOptions);
+  const httpHeaders = helmet({ ...helmetOptions, strictTransportSecurity: false });
+  app.addHook('onRequest', (request, reply, done) =>
+    (request.protocol === 'https' ? httpsHeaders : httpHeaders)(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)),
+  );
   await app.register(cors, { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {

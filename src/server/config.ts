@@ -21,8 +21,12 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   corsOrigins: string[];
   sessionTtlHours: number;
-  loginMaxFailures: number;
-  loginLockMinutes: number;
+  /** Wrong passwords per (username, IP) before each further attempt from there waits (FENGQIAO_LOGIN_FREE_FAILURES). */
+  loginFreeFailures: number;
+  /** Wrong passwords per username from all IPs before every failing IP waits after each failure (FENGQIAO_LOGIN_USER_FREE_FAILURES). */
+  loginUserFreeFailures: number;
+  /** The wait doubles from 1 s up to this (FENGQIAO_LOGIN_MAX_DELAY_SECONDS). */
+  loginMaxDelaySeconds: number;
   publicRateLimitPerMinute: number;
   loginRateLimitPerMinute: number;
   /** Trust X-Forwarded-For (only behind a reverse proxy); otherwise per-IP limits could be dodged. */
@@ -125,8 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     ),
     corsOrigins: (env.FENGQIAO_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     sessionTtlHours: intSetting('FENGQIAO_SESSION_TTL_HOURS', env.FENGQIAO_SESSION_TTL_HOURS, 12, 1, 24 * 30),
-    loginMaxFailures: intSetting('FENGQIAO_LOGIN_MAX_FAILURES', env.FENGQIAO_LOGIN_MAX_FAILURES, 5, 1, 100),
-    loginLockMinutes: intSetting('FENGQIAO_LOGIN_LOCK_MINUTES', env.FENGQIAO_LOGIN_LOCK_MINUTES, 15, 1, 24 * 60),
+    ...loginThrottleSettings(env),
     publicRateLimitPerMinute: intSetting('FENGQIAO_PUBLIC_RATE_LIMIT', env.FENGQIAO_PUBLIC_RATE_LIMIT, 60, 1, 100000),
     loginRateLimitPerMinute: intSetting('FENGQIAO_LOGIN_RATE_LIMIT', env.FENGQIAO_LOGIN_RATE_LIMIT, 20, 1, 100000),
     trustProxy: env.FENGQIAO_TRUST_PROXY === '1' || env.FENGQIAO_TRUST_PROXY === 'true',
@@ -167,6 +170,26 @@ export function decodeAuditKey(name: string, raw: string): Buffer {
     throw new ConfigError(`${name} must be a key of at least 32 bytes, as hex (64+ characters) or base64; generate one with: openssl rand -hex 32`);
   }
   return key;
+}
+
+/**
+ * The sign-in throttle (modules/users/login-throttle.rules.ts). It replaced a lock-out that let anyone lock any account
+ * with five wrong passwords; the lock-out's settings stop start-up rather than being silently ignored.
+ */
+function loginThrottleSettings(env: NodeJS.ProcessEnv): Pick<Config, 'loginFreeFailures' | 'loginUserFreeFailures' | 'loginMaxDelaySeconds'> {
+  for (const gone of ['FENGQIAO_LOGIN_MAX_FAILURES', 'FENGQIAO_LOGIN_LOCK_MINUTES']) {
+    if (env[gone] !== undefined && env[gone] !== '') {
+      throw new ConfigError(
+        `${gone} is no longer used: accounts are not locked any more; repeated failures slow down the (username, IP) pair instead. ` +
+          'Use FENGQIAO_LOGIN_FREE_FAILURES, FENGQIAO_LOGIN_USER_FREE_FAILURES and FENGQIAO_LOGIN_MAX_DELAY_SECONDS (README, Configuration)',
+      );
+    }
+  }
+  return {
+    loginFreeFailures: intSetting('FENGQIAO_LOGIN_FREE_FAILURES', env.FENGQIAO_LOGIN_FREE_FAILURES, 5, 1, 100),
+    loginUserFreeFailures: intSetting('FENGQIAO_LOGIN_USER_FREE_FAILURES', env.FENGQIAO_LOGIN_USER_FREE_FAILURES, 50, 1, 100_000),
+    loginMaxDelaySeconds: intSetting('FENGQIAO_LOGIN_MAX_DELAY_SECONDS', env.FENGQIAO_LOGIN_MAX_DELAY_SECONDS, 900, 1, 86_400),
+  };
 }
 
 /** An optional shared secret; a short one would be guessable, so it stops start-up. */

@@ -46,8 +46,6 @@ export interface UsersTable {
   phone: string | null;
   password_hash: string;
   active: Generated<boolean>;
-  failed_logins: Generated<number>;
-  locked_until: Timestamp | null;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
 }

@@ -8,5 +8,6 @@ import type { DashboardTables } from '../modules/dashboard/dashboard.tables.js';
 import type { PublicTables } from '../modules/public/public.tables.js';
 import type { OrderTables } from '../modules/orders/orders.tables.js';
 import type { SupervisionTables } from '../modules/supervision/supervision.tables.js';
+import type { UserTables } from '../modules/users/users.tables.js';
 
-export interface DB extends FoundationTables, CaseTables, OrderTables, SupervisionTables, PublicTables, DashboardTables {}
+export interface DB extends FoundationTables, CaseTables, OrderTables, SupervisionTables, PublicTables, DashboardTables, UserTables {}

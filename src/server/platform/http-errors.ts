@@ -106,6 +106,9 @@ export function replyWithError(err: unknown, request: FastifyRequest, reply: Fas
   if (appError.status >= 500) request.log.error({ err }, 'request failed');
   else request.log.info({ code: appError.code }, 'request rejected');
   const locale = pickLocale(request.headers['accept-language']);
+  // A throttle that knows its wait says it (AppError extra `retryAfterSeconds`); the generic rate limit waits a minute.
+  const wait = appError.extra.retryAfterSeconds;
+  if (typeof wait === 'number' && reply.getHeader('retry-after') === undefined) reply.header('retry-after', String(wait));
   if (appError.code === 'RATE_LIMITED' && reply.getHeader('retry-after') === undefined) reply.header('retry-after', '60');
   return reply.status(appError.status).send(errorBody(appError, locale));
 }

@@ -35,10 +35,6 @@ const catalogue: Catalogue = {
   ROUTE_NOT_FOUND: { 'zh-CN': '接口不存在', en: 'No such endpoint' },
   UNAUTHENTICATED: { 'zh-CN': '请先登录', en: 'Please sign in' },
   INVALID_CREDENTIALS: { 'zh-CN': '用户名或密码错误', en: 'Wrong username or password' },
-  ACCOUNT_LOCKED: {
-    'zh-CN': '登录失败次数过多，账号已锁定，请在{minutes}分钟后重试',
-    en: 'Too many failed sign-ins; the account is locked for {minutes} minutes',
-  },
   ACCOUNT_DISABLED: { 'zh-CN': '账号已停用', en: 'The account is disabled' },
   FORBIDDEN: { 'zh-CN': '您没有权限执行此操作', en: 'You are not allowed to do this' },
   OUT_OF_SCOPE: { 'zh-CN': '该数据不在您的管辖范围内', en: 'This record is outside your area' },

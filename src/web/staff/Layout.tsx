@@ -5,15 +5,16 @@
  * collapses on tablets.
  */
 import {
-  AlertOutlined, ApartmentOutlined, BellOutlined, ClockCircleOutlined, EditOutlined, HomeOutlined, LogoutOutlined, NodeIndexOutlined,
+  AlertOutlined, ApartmentOutlined, BellOutlined, ClockCircleOutlined, DownOutlined, EditOutlined, HomeOutlined, KeyOutlined, LogoutOutlined, NodeIndexOutlined,
   OrderedListOutlined, SafetyOutlined, SendOutlined, SettingOutlined, TagsOutlined, TeamOutlined, ThunderboltOutlined,
 } from '@ant-design/icons';
-import { Badge, Button, Drawer, Empty, Layout as AntLayout, Menu, Space, Tag, Tooltip, type MenuProps } from 'antd';
+import { Badge, Button, Drawer, Dropdown, Empty, Layout as AntLayout, Menu, Space, Tag, Tooltip, type MenuProps } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { api } from '../shared/api.js';
 import { useLiveEvents, useLiveStatus } from '../shared/sse.js';
 import { formatDateTime, useServerNow } from '../shared/time.js';
 import { useAuth } from './auth.js';
+import { ChangePasswordDialog } from './components/ChangePassword.js';
 import { useApi, useThrottled } from './components/data.js';
 import { useI18n, type MessageKey } from './i18n.js';
 import { Link, navigate } from './router.js';
@@ -131,6 +132,7 @@ export function StaffLayout({ pathname, children }: { pathname: string; children
   const { t, tx } = useI18n();
   const { user, can, logout } = useAuth();
   const [collapsed, setCollapsed] = useState(false);
+  const [changingPassword, setChangingPassword] = useState(false);
   const main = NAV.filter((n) => n.show(can));
   const admin = ADMIN_NAV.filter((n) => n.show(can));
   const items: MenuProps['items'] = [
@@ -152,7 +154,20 @@ export function StaffLayout({ pathname, children }: { pathname: string; children
       <AntLayout>
         <AntLayout.Header style={{ background: '#fff', padding: '0 16px', height: 56, lineHeight: '56px', borderBottom: '1px solid #f0f0f0', display: 'flex', alignItems: 'center', gap: 16 }}>
           <div style={{ flex: 1, minWidth: 0, overflow: 'hidden', whiteSpace: 'nowrap', textOverflow: 'ellipsis' }}>
-            <strong>{user?.displayName}</strong>
+            <Dropdown
+              trigger={['click']}
+              menu={{
+                items: [
+                  { key: 'password', icon: <KeyOutlined />, label: <span data-testid="menu-change-password">{t('account.changePassword')}</span> },
+                  { key: 'logout', icon: <LogoutOutlined />, label: t('nav.logout') },
+                ],
+                onClick: ({ key }) => (key === 'password' ? setChangingPassword(true) : void logout()),
+              }}
+            >
+              <Button type="text" aria-label={t('account.menu')} data-testid="user-menu" style={{ paddingInline: 4 }}>
+                <strong>{user?.displayName}</strong> <DownOutlined style={{ fontSize: 10 }} />
+              </Button>
+            </Dropdown>
             {primaryRole && (
               <Tag style={{ marginLeft: 8 }}>
                 {tx(`role.${primaryRole.role}`, primaryRole.role)} · {primaryRole.orgName}
@@ -170,6 +185,7 @@ export function StaffLayout({ pathname, children }: { pathname: string; children
           </Space>
         </AntLayout.Header>
         <AntLayout.Content style={{ padding: 16, minWidth: 0 }}>{children}</AntLayout.Content>
+        <ChangePasswordDialog open={changingPassword} onClose={() => setChangingPassword(false)} />
       </AntLayout>
     </AntLayout>
   );

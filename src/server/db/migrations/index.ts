@@ -17,6 +17,7 @@ import * as m0010 from './0010_counter_slots.js';
 import * as m0011 from './0011_timer_indexes.js';
 import * as m0012 from './0012_audit_anchor.js';
 import * as m0013 from './0013_upload_cleanup.js';
+import * as m0014 from './0014_login_throttle.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0011_timer_indexes': m0011,
   '0012_audit_anchor': m0012,
   '0013_upload_cleanup': m0013,
+  '0014_login_throttle': m0014,
 };

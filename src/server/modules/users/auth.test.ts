@@ -34,17 +34,8 @@ describe('login', () => {
     expect(unknown.json().error.code).toBe('INVALID_CREDENTIALS');
   });
 
-  it('repeated failures lock the account, even against the right password, until the lock ends', async () => {
-    for (let i = 0; i < t.config.loginMaxFailures; i++) expect((await login('changzhen.reception', `bad-${i}`)).statusCode).toBe(401);
-    const locked = await login('changzhen.reception', 'Demo@2026');
-    expect(locked.statusCode).toBe(423);
-    expect(locked.json().error.code).toBe('ACCOUNT_LOCKED');
-    t.clock.advanceMinutes(t.config.loginLockMinutes + 1);
-    expect((await login('changzhen.reception', 'Demo@2026')).statusCode).toBe(200);
-  });
-
   it('a successful login resets the failure count', async () => {
-    for (let i = 0; i < t.config.loginMaxFailures - 1; i++) await login('changzhen.secretary', 'bad');
+    for (let i = 0; i < t.config.loginFreeFailures - 1; i++) await login('changzhen.secretary', 'bad');
     expect((await login('changzhen.secretary', 'Demo@2026')).statusCode).toBe(200);
     expect((await login('changzhen.secretary', 'bad')).statusCode).toBe(401);
     expect((await login('changzhen.secretary', 'Demo@2026')).statusCode).toBe(200);
@@ -78,6 +69,112 @@ describe('sessions', () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/orgs', headers: { authorization: 'Bearer nonsense' } });
     expect(res.statusCode).toBe(401);
     expect(res.json().error.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+/** A sign-in attempt from a given address (the throttle keys on username and IP). */
+const loginFrom = (ip: string, username: string, password: string, lang = 'zh-CN') =>
+  t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password }, remoteAddress: ip, headers: { 'accept-language': lang } });
+/** What a client can tell apart: status, body and the Retry-After header. */
+const answer = (res: Awaited<ReturnType<typeof loginFrom>>) => ({ status: res.statusCode, body: res.json(), retryAfter: res.headers['retry-after'] });
+const seconds = (n: number) => t.clock.advanceMinutes(n / 60);
+// The default of FENGQIAO_LOGIN_FREE_FAILURES: wrong passwords per username and IP before each next attempt waits.
+const FREE = 5;
+
+describe('no username enumeration, no lock-out by strangers', () => {
+  it('a known and an unknown username get identical answers to wrong passwords, before and after many failures', async () => {
+    const known: unknown[] = [];
+    const unknown: unknown[] = [];
+    // Both sequences see the same clock: each step first for the real account, then for the invented one.
+    for (let i = 0; i < FREE + 4; i++) {
+      known.push(answer(await loginFrom('10.20.0.1', 'biyan.secretary', `wrong-${i}`)));
+      unknown.push(answer(await loginFrom('10.20.0.2', 'no.such.user', `wrong-${i}`)));
+      if (i >= FREE) seconds(2 ** (i - FREE));
+    }
+    expect(known).toEqual(unknown);
+    expect(known[0]).toEqual({ status: 401, body: { error: { code: 'INVALID_CREDENTIALS', message: '用户名或密码错误' } }, retryAfter: undefined });
+    expect(known.some((a) => (a as { status: number }).status === 429)).toBe(true);
+    expect(known.every((a) => [401, 429].includes((a as { status: number }).status))).toBe(true);
+  });
+
+  it('a disabled account answers a wrong password exactly like an unknown username; only the right password learns it is disabled', async () => {
+    await t.database.db.updateTable('users').set({ active: false }).where('username', '=', 'biyan.lawyer').execute();
+    try {
+      const disabled = answer(await loginFrom('10.21.0.1', 'biyan.lawyer', 'wrong-1'));
+      const unknown = answer(await loginFrom('10.21.0.1', 'no.such.lawyer', 'wrong-1'));
+      expect(disabled).toEqual(unknown);
+      expect(disabled.status).toBe(401);
+      expect((await loginFrom('10.21.0.1', 'biyan.lawyer', 'Demo@2026')).json().error.code).toBe('ACCOUNT_DISABLED');
+    } finally {
+      await t.database.db.updateTable('users').set({ active: true }).where('username', '=', 'biyan.lawyer').execute();
+    }
+  });
+
+  it('wrong passwords from one address do not stop the owner signing in from another', async () => {
+    for (let i = 0; i < FREE + 3; i++) await loginFrom('10.22.0.1', 'changzhen.reception', `bad-${i}`);
+    expect((await loginFrom('10.22.0.1', 'changzhen.reception', 'Demo@2026')).statusCode).toBe(429);
+    const owner = await loginFrom('10.22.0.2', 'changzhen.reception', 'Demo@2026');
+    expect(owner.statusCode).toBe(200);
+  });
+
+  it('past the free failures a (username, IP) pair waits 1 s, 2 s, 4 s … before its next attempt is even checked', async () => {
+    const ip = '10.23.0.1';
+    const user = 'biyan.mediator';
+    for (let i = 0; i < FREE; i++) expect((await loginFrom(ip, user, `bad-${i}`)).statusCode).toBe(401);
+    const waits: string[] = [];
+    for (let round = 0; round < 4; round++) {
+      const blocked = await loginFrom(ip, user, 'Demo@2026');
+      expect(blocked.statusCode).toBe(429);
+      expect(blocked.json().error.code).toBe('RETRY_LATER');
+      waits.push(String(blocked.headers['retry-after']));
+      seconds(Number(blocked.headers['retry-after']));
+      expect((await loginFrom(ip, user, `bad-again-${round}`)).statusCode).toBe(401);
+    }
+    expect(waits).toEqual(['1', '2', '4', '8']);
+    const blocked = await loginFrom(ip, user, 'Demo@2026', 'en');
+    expect(blocked.json().error.message).toMatch(/^Too many attempts; please try again in 16 seconds/);
+    expect((await loginFrom(ip, user, 'Demo@2026')).json().error.message).toMatch(/^操作过于频繁，请在16秒后/);
+    // Waiting out the delay, the right password signs in and the pair starts afresh.
+    seconds(16);
+    expect((await loginFrom(ip, user, 'Demo@2026')).statusCode).toBe(200);
+    expect((await loginFrom(ip, user, 'bad')).statusCode).toBe(401);
+    expect((await loginFrom(ip, user, 'Demo@2026')).statusCode).toBe(200);
+  });
+
+  it('the delay stops growing at FENGQIAO_LOGIN_MAX_DELAY_SECONDS', async () => {
+    const capped = await createTestApp({ env: { FENGQIAO_LOGIN_FREE_FAILURES: '1', FENGQIAO_LOGIN_MAX_DELAY_SECONDS: '3' } });
+    try {
+      const attempt = () => capped.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'biyan.grid', password: 'bad' }, remoteAddress: '10.24.0.1' });
+      const waits: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const res = await attempt();
+        if (res.statusCode === 429) {
+          waits.push(String(res.headers['retry-after']));
+          capped.clock.advanceMinutes(Number(res.headers['retry-after']) / 60);
+        }
+      }
+      expect(waits).toEqual(['1', '2', '3']);
+    } finally {
+      await capped.close();
+    }
+  });
+
+  it('failures for one username from many addresses slow every failing address (the per-username ceiling), never the owner at a clean one', async () => {
+    const spread = await createTestApp({ env: { FENGQIAO_LOGIN_USER_FREE_FAILURES: '4' } });
+    try {
+      const attempt = (ip: string, password: string) =>
+        spread.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'biyan.grid', password }, remoteAddress: ip });
+      for (let i = 1; i <= 3; i++) expect((await attempt(`10.25.0.${i}`, 'bad')).statusCode).toBe(401);
+      // One failure each is far below the per-address allowance, yet with the fourth the username reaches its
+      // ceiling, and that address waits after its first failure.
+      expect((await attempt('10.25.0.5', 'bad')).statusCode).toBe(401);
+      const slowed = await attempt('10.25.0.5', 'bad');
+      expect(slowed.statusCode).toBe(429);
+      expect(slowed.headers['retry-after']).toBe('1');
+      expect((await attempt('10.25.0.9', 'Demo@2026')).statusCode).toBe(200);
+    } finally {
+      await spread.close();
+    }
   });
 });
 

@@ -11,19 +11,6 @@ export function findUserById(db: Kysely<DB>, id: string) {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export function recordFailedLogin(db: Kysely<DB>, id: string, lockUntil: Date | null) {
-  return db
-    .updateTable('users')
-    .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1), ...(lockUntil ? { locked_until: lockUntil } : {}) }))
-    .where('id', '=', id)
-    .returning(['failed_logins'])
-    .executeTakeFirstOrThrow();
-}
-
-export function resetFailedLogins(db: Kysely<DB>, id: string) {
-  return db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', id).execute();
-}
-
 export function insertSession(db: Kysely<DB>, s: { token_hash: string; user_id: string; created_at: Date; expires_at: Date }) {
   return db.insertInto('sessions').values({ ...s, revoked_at: null }).execute();
 }
@@ -36,12 +23,23 @@ export function revokeUserSessions(db: Kysely<DB>, userId: string, at: Date) {
   return db.updateTable('sessions').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
 }
 
+/** Ends every session of the user but the one whose token hash is `keepTokenHash` (a password change keeps its own). */
+export function revokeOtherSessions(db: Kysely<DB>, userId: string, keepTokenHash: string, at: Date) {
+  return db
+    .updateTable('sessions')
+    .set({ revoked_at: at })
+    .where('user_id', '=', userId)
+    .where('token_hash', '<>', keepTokenHash)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
 export function insertUser(db: Kysely<DB>, u: { username: string; display_name: string; phone: string | null; password_hash: string }) {
   return db.insertInto('users').values(u).returningAll().executeTakeFirstOrThrow();
 }
 
 export function updatePassword(db: Kysely<DB>, id: string, passwordHash: string, now: Date) {
-  return db.updateTable('users').set({ password_hash: passwordHash, failed_logins: 0, locked_until: null, updated_at: now }).where('id', '=', id).execute();
+  return db.updateTable('users').set({ password_hash: passwordHash, updated_at: now }).where('id', '=', id).execute();
 }
 
 export function updateUser(db: Kysely<DB>, id: string, patch: { display_name?: string; phone?: string | null; active?: boolean }, now: Date) {

@@ -1,9 +1,10 @@
 import { bearerToken, loadActor, requireActor } from '../../platform/auth.js';
 import type { ApiModule } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
+import { changeOwnPassword } from './own-password.service.js';
 import * as service from './users.service.js';
 import {
-  ActorSchema, CreateUserBody, LoginBody, LoginResponse, PasswordBody, RolesBody, UpdateUserBody, UserIdParams, UserListQuery,
+  ActorSchema, CreateUserBody, LoginBody, LoginResponse, OwnPasswordBody, PasswordBody, RolesBody, UpdateUserBody, UserIdParams, UserListQuery,
 } from './users.schemas.js';
 
 export const usersModule: ApiModule = async (api, ctx) => {
@@ -25,6 +26,27 @@ export const usersModule: ApiModule = async (api, ctx) => {
     if (token) await service.logout(ctx, token);
     return reply.status(204).send();
   });
+
+  api.post(
+    '/auth/password',
+    {
+      schema: {
+        tags: ['auth'], body: OwnPasswordBody,
+        summary: 'Change my own password',
+        description:
+          'Checks the current password (wrong ones count towards the sign-in throttle: 429 with Retry-After), applies the password ' +
+          'policy and refuses the current password as the new one (400 naming the field), then ends every other session of the user.',
+      },
+      config: { rateLimit: { max: ctx.config.loginRateLimitPerMinute, timeWindow: '1 minute' } },
+    },
+    async (req, reply) => {
+      const actor = requireActor(req);
+      const token = bearerToken(req);
+      if (!token) throw new AppError('UNAUTHENTICATED');
+      await changeOwnPassword(ctx, actor, token, req.body, req.ip);
+      return reply.status(204).send();
+    },
+  );
 
   api.get('/auth/me', { schema: { tags: ['auth'], response: { 200: ActorSchema } } }, async (req) =>
     service.presentActor(requireActor(req)),

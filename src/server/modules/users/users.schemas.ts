@@ -42,6 +42,11 @@ export const UpdateUserBody = Type.Object(
 );
 
 export const RolesBody = Type.Object({ roles: Type.Array(RoleGrant, { maxItems: 20 }) }, { additionalProperties: false });
+/** The password policy (platform/passwords.ts) is checked by the service, so its localised reason names the field. */
+export const OwnPasswordBody = Type.Object(
+  { currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Type.String({ minLength: 1, maxLength: 256 }) },
+  { additionalProperties: false },
+);
 export const PasswordBody = Type.Object({ password: Type.String({ minLength: 8, maxLength: 256 }) }, { additionalProperties: false });
 export const UserIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 export const UserListQuery = Type.Object(

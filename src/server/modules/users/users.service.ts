@@ -12,10 +12,11 @@ import {
 } from '../../platform/policies.js';
 import { requireSomewhere } from '../../platform/scope.js';
 import { findOrgById } from '../orgs/orgs.repo.js';
+import * as throttle from './login-throttle.service.js';
 import * as repo from './users.repo.js';
 
-// Verifying against a real hash when the user does not exist keeps the response
-// time the same, so timing does not reveal which usernames exist.
+// Unknown usernames are checked against this hash of a password nobody has, made with the same parameters as
+// real ones, so they take the same path and time as a real account with a wrong password.
 let decoyHash: Promise<string> | null = null;
 
 export interface LoginResult {
@@ -24,40 +25,30 @@ export interface LoginResult {
   actor: Actor;
 }
 
-export async function login(ctx: AppContext, username: string, password: string, ip?: string): Promise<LoginResult> {
+/**
+ * Signs in. An unknown username, a wrong password and a disabled account with a wrong password get the same answer
+ * through the same steps (throttle, one Argon2 verification, a counted and audited failure), so the answers do not
+ * tell which usernames exist. Only the right password learns that an account is disabled. Repeated failures slow the
+ * (username, IP) pair down (login-throttle.rules.ts) instead of locking the account for everyone.
+ */
+export async function login(ctx: AppContext, username: string, password: string, ip = 'unknown'): Promise<LoginResult> {
   const { db, clock, config } = ctx;
-  const now = clock.now();
+  decoyHash ??= hashPassword('decoy-password-1');
+  const decoy = await decoyHash;
+  const attempt = await throttle.beginAttempt(ctx, username, ip);
   const user = await repo.findUserByUsername(db, username);
-  if (!user) {
-    decoyHash ??= hashPassword('decoy-password-1');
-    await verifyPassword(await decoyHash, password);
+  const passwordOk = await verifyPassword(user?.password_hash ?? decoy, password);
+  if (!user || !passwordOk) {
+    await throttle.attemptFailed(ctx, attempt, { action: 'auth.login_failed', actor: null, targetType: 'user', targetId: user?.id, data: { username } });
     throw new AppError('INVALID_CREDENTIALS');
   }
-  if (!user.active) throw new AppError('ACCOUNT_DISABLED');
-  if (user.locked_until && user.locked_until.getTime() > now.getTime()) {
-    throw new AppError('ACCOUNT_LOCKED', { minutes: Math.ceil((user.locked_until.getTime() - now.getTime()) / 60_000) });
-  }
-  if (!(await verifyPassword(user.password_hash, password))) {
-    await db.transaction().execute(async (trx) => {
-      const reachesLimit = user.failed_logins + 1 >= config.loginMaxFailures;
-      const lockUntil = reachesLimit ? new Date(now.getTime() + config.loginLockMinutes * 60_000) : null;
-      await repo.recordFailedLogin(trx, user.id, lockUntil);
-      await appendAudit(trx, clock, {
-        action: reachesLimit ? 'auth.locked' : 'auth.login_failed',
-        actor: { id: user.id, username: user.username },
-        targetType: 'user',
-        targetId: user.id,
-        ip,
-      });
-    });
-    throw new AppError('INVALID_CREDENTIALS');
-  }
-  const actor = await loadActor(db, user.id);
+  await throttle.attemptSucceeded(ctx, attempt);
+  const actor = user.active ? await loadActor(db, user.id) : null;
   if (!actor) throw new AppError('ACCOUNT_DISABLED');
+  const now = clock.now();
   const { token, tokenHash } = newToken();
   const expiresAt = new Date(now.getTime() + config.sessionTtlHours * 3_600_000);
   await db.transaction().execute(async (trx) => {
-    await repo.resetFailedLogins(trx, user.id);
     await repo.insertSession(trx, { token_hash: tokenHash, user_id: user.id, created_at: now, expires_at: expiresAt });
     await appendAudit(trx, clock, { action: 'auth.login', actor, targetType: 'user', targetId: user.id, ip });
   });
@@ -194,13 +185,14 @@ export async function listUsers(ctx: AppContext, actor: Actor, q: { q?: string; 
   const pageSize = q.pageSize ?? 50;
   const { rows, total } = await repo.listUsers(ctx.db, actor, { q: q.q, limit: pageSize, offset: (page - 1) * pageSize });
   const roles = await repo.rolesOf(ctx.db, rows.map((r) => r.id));
+  const throttled = await throttle.throttledUsernames(ctx, rows.map((r) => r.username));
   return {
     items: rows.map((u) => ({
       id: u.id,
       username: u.username,
       displayName: u.display_name,
       active: u.active,
-      locked: Boolean(u.locked_until && u.locked_until.getTime() > ctx.clock.now().getTime()),
+      throttled: throttled.has(u.username),
       roles: roles.filter((r) => r.user_id === u.id).map((r) => ({ role: r.role, orgId: r.org_id, orgName: r.org_name })),
       // Whether this actor may change the user (roles, password, active flag): the UI offers only what will pass.
       manageable: mayManageUser(actor, u.id, roles.filter((r) => r.user_id === u.id && isRole(r.role)).map((r) => ({ role: r.role as Role, orgPath: r.org_path }))),

@@ -1,6 +1,6 @@
 /** Users and their roles (each role bound to an org unit); create, set roles, enable/disable. */
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag } from 'antd';
+import { App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag, Tooltip } from 'antd';
 import { useEffect, useState } from 'react';
 import { api } from '../../shared/api.js';
 import { useApi } from '../components/data.js';
@@ -14,7 +14,8 @@ interface UserRow {
   username: string;
   displayName: string;
   active: boolean;
-  locked: boolean;
+  /** Wrong passwords are slowing sign-ins for this username down (from the addresses they came from). */
+  throttled: boolean;
   roles: { role: string; orgId: string; orgName: string }[];
   /** The server's answer to "may I change this user?" (never oneself, never someone holding a role beyond my reach). */
   manageable: boolean;
@@ -154,7 +155,11 @@ export function UsersPage() {
               render: (_, u) => (
                 <>
                   {u.active ? <Tag color="green">{t('common.active')}</Tag> : <Tag>{t('common.inactive')}</Tag>}
-                  {u.locked && <Tag color="red">{t('admin.users.locked')}</Tag>}
+                  {u.throttled && (
+                    <Tooltip title={t('admin.users.throttledHint')}>
+                      <Tag color="orange">{t('admin.users.throttled')}</Tag>
+                    </Tooltip>
+                  )}
                 </>
               ),
             },

@@ -5,13 +5,16 @@
  * The routes come from the app's own OpenAPI document, so a route added later is fuzzed without touching
  * this file. For each route and run fast-check builds a plausible request from the route's schemas (path
  * parameters, query string, body; ids often of real records, so checks after the look-up run too), then
- * - breaks it in one or two random ways: wrong JSON types, oversized strings, NUL and lone surrogates,
- *   strings that are not UUIDs or dates, extreme numbers (also as JSON literals such as 1e400), unknown
- *   fields, a scalar or an array for the whole body, no body, malformed JSON, the wrong content type, junk
- *   path parameters and query strings (repeated keys, bad percent-encoding), junk headers;
+ * - breaks it in one or two random ways: wrong JSON types, oversized strings, NUL, ill-formed UTF-16 (lone
+ *   high or low surrogates, reversed pairs) in values, keys and query values, strings that are not UUIDs or
+ *   dates, extreme numbers (also as JSON literals such as 1e400), unknown fields, a scalar or an array for
+ *   the whole body, bodies and fields nested hundreds to tens of thousands of levels deep, no body,
+ *   malformed JSON, the wrong content type, junk path parameters and query strings (repeated keys, bad
+ *   percent-encoding), junk headers;
  * - and, because one random mutation rarely hits one particular field, breaks every number, UUID and date
  *   parameter and field alone with a value aimed at its schema (out of bounds, past bigint, 1e400 as a
- *   string, a day that does not exist).
+ *   string, a day that does not exist); and sends each body once with a lone surrogate in one of its
+ *   strings (or keys), and once nested far too deep, which must both be a 400 (the first naming the field).
  *
  * Deterministic for CI: a fixed seed. For a longer hunt locally, FENGQIAO_FUZZ_RUNS (runs per route) and
  * FENGQIAO_FUZZ_SEED override the defaults; FENGQIAO_FUZZ_STATS=1 prints the answers seen per route. On
@@ -215,13 +218,67 @@ class RawNumber {
     return `\u0001raw:${this.text}`;
   }
 }
-const serialise = (value: unknown) => JSON.stringify(value).replace(/"\\u0001raw:([^"]*)"/g, '$1');
+/**
+ * JSON text written into the body as is: nesting tens of thousands of levels deep, which is built as text
+ * because JSON.stringify itself runs out of stack at such depths.
+ */
+class RawJson {
+  constructor(readonly text: string) {}
+}
+function serialise(value: unknown): string {
+  const raw: string[] = [];
+  const text = JSON.stringify(value, (_key, v: unknown) => (v instanceof RawJson ? `\u0001json:${raw.push(v.text) - 1}` : v));
+  return text.replace(/"\\u0001raw:([^"]*)"/g, '$1').replace(/"\\u0001json:(\d+)"/g, (_m, i: string) => raw[Number(i)]);
+}
 
 const deep = (n: number): unknown => {
   let v: unknown = [];
   for (let i = 0; i < n; i++) v = [v];
   return v;
 };
+
+/**
+ * Ill-formed UTF-16 at a random place in a string: a lone high or low surrogate, a reversed pair or two
+ * high halves. JSON.stringify writes each lone half as a `\udXXX` escape (ES2019's well-formed stringify),
+ * so the server gets the escape a hand-built JSON client would send (a lone surrogate has no UTF-8 bytes).
+ */
+const HIGH = fc.integer({ min: 0xd800, max: 0xdbff });
+const LOW = fc.integer({ min: 0xdc00, max: 0xdfff });
+const isWellFormed = (text: string) => (text as string & { isWellFormed(): boolean }).isWellFormed();
+const brokenUnits = fc.oneof(
+  HIGH.map((h) => String.fromCharCode(h)),
+  LOW.map((lo) => String.fromCharCode(lo)),
+  fc.tuple(HIGH, LOW).map(([h, lo]) => String.fromCharCode(lo, h)),
+  fc.tuple(HIGH, HIGH).map(([a, b]) => String.fromCharCode(a, b)),
+);
+const illFormed = fc
+  .tuple(fc.string({ unit: 'grapheme', maxLength: 12 }), brokenUnits, fc.nat())
+  .map(([text, broken, at]) => {
+    const i = at % (text.length + 1);
+    return text.slice(0, i) + broken + text.slice(i);
+  })
+  // Reversed halves inserted into a real pair could pair up again; only a string that stays ill-formed counts.
+  .filter((text) => !isWellFormed(text));
+/** A `\u` escape of a surrogate or of NUL: a body with one is walked by the text guard. */
+const SUSPECT_ESCAPE = /\\u(?:0000|[dD][89a-fA-F])/;
+
+const LEAVES = ['1', '"x"', '"\\ud800"', '"\\u0000"', '{}', '[]', 'null'];
+/**
+ * Arrays, objects or both, nested hundreds to tens of thousands of levels deep, around a leaf; with `poisoned`
+ * the leaf may also be a `__proto__` key, which the JSON parser refuses as a whole (a 400 naming no field).
+ */
+const nestedDeeply = (poisoned: boolean) =>
+  fc
+    .record({
+      // Mostly hundreds: each request of tens of thousands of levels costs the parser milliseconds.
+      depth: fc.oneof({ arbitrary: fc.integer({ min: 100, max: 1_000 }), weight: 3 }, { arbitrary: fc.constantFrom(5_000, 20_000, 50_000), weight: 1 }),
+      shape: fc.constantFrom('array', 'object', 'mixed'),
+      leaf: fc.constantFrom(...LEAVES, ...(poisoned ? ['{"__proto__":{"polluted":true}}'] : [])),
+    })
+    .map(({ depth, shape, leaf }) => {
+      const [open, close, n] = shape === 'array' ? ['[', ']', depth] : shape === 'object' ? ['{"a":', '}', depth] : ['[{"a":', '}]', Math.ceil(depth / 2)];
+      return new RawJson(open.repeat(n) + leaf + close.repeat(n));
+    });
 
 const wrongTypes = fc.constantFrom<unknown>('', 'text', '123', 'true', 'null', 0, -1, 1.5, true, false, null, [], ['x'], [1, 2], [null], {}, { a: 1 }, { '': null }, deep(2000));
 const nasty = fc.oneof(
@@ -230,6 +287,7 @@ const nasty = fc.oneof(
     '%00', '%ZZ', '../../etc/passwd', '\\u0000', ' ', '\r\n', '<script>alert(1)</script>', '{{7*7}}', '$1', 'NaN', '-0', '1e400', '*', '%', '_',
   ),
   fc.string({ unit: 'binary', maxLength: 40 }),
+  illFormed,
 );
 const oversized = fc.tuple(fc.constantFrom(1_000, 10_000, 100_000, 300_000), fc.constantFrom('x', '长', '😀', '\u0000')).map(([n, c]) => c.repeat(n));
 const notUuid = fc.constantFrom(
@@ -347,7 +405,20 @@ interface Draft {
   /** Broken in one or two random ways, sent as every sender of the route. */
   mutations: Mutation[];
   /** One request per number, UUID or date parameter and field, breaking that one alone, each sent as one sender. */
-  aimed: { mutation: Mutation; sender: string | null }[];
+  aimed: (Aimed & { sender: string | null })[];
+}
+
+/** What an aimed request must get beyond "no 5xx": a 400, naming `path` (exactly, or a field under it) when given. */
+interface Expected {
+  path?: string;
+  exact: boolean;
+  /** The body must carry a `\udXXX` escape: the ill-formed text reached the server as sent. */
+  escaped?: boolean;
+}
+
+interface Aimed {
+  mutation: Mutation;
+  expected?: Expected;
 }
 
 /** A copy of `root` with `value` at `path`, creating objects (or arrays, for numeric keys) on the way. */
@@ -385,10 +456,12 @@ function mutationsFor(op: Operation): fc.Arbitrary<Mutation> {
     once(
       fc.record({
         path: fc.constantFrom(...objects),
-        key: fc.constantFrom('junk', '__proto__', 'constructor', '', 'a\u0000b', '\uD800', 'x'.repeat(300)),
+        key: fc.oneof(fc.constantFrom('junk', '__proto__', 'constructor', '', 'a\u0000b', '\uD800', 'x'.repeat(300)), illFormed),
         value: fc.oneof(wrongTypes, nasty, extremeNumbers),
       }).map((m): Mutation => ({ kind: 'extra field', ...m })),
     );
+    const deepAt = fields.length > 0 ? fc.oneof(fc.constant<string[]>([]), fc.constantFrom(...fields.map((f) => f.path))) : fc.constant<string[]>([]);
+    once(fc.record({ path: deepAt, value: nestedDeeply(true) }).map((m): Mutation => ({ kind: 'field', ...m })));
   }
   once(fc.constantFrom<unknown>([], [1], [{}], 'text', 42, true, null, '', {}).map((value): Mutation => ({ kind: 'whole body', value })));
   once(fc.record({ text: invalidJson, contentType: fc.constantFrom('application/json', undefined) }).map((m): Mutation => ({ kind: 'raw body', ...m })));
@@ -438,22 +511,41 @@ function draftsFor(op: Operation): fc.Arbitrary<Draft> {
     query: fc.tuple(...query).map((pairs) => pairs.filter((x): x is [string, string] => x !== undefined)),
     body: op.body ? (EXEMPLARS.has(`${op.method} ${op.path}`) ? fc.oneof(fc.constant(EXEMPLARS.get(`${op.method} ${op.path}`)), valid(op.body)) : valid(op.body)) : fc.constant(undefined),
     mutations: fc.array(mutationsFor(op), { minLength: 1, maxLength: 2 }),
-    aimed: fc.tuple(...aimedMutationsFor(op).map((m) => fc.record({ mutation: m, sender: fc.constantFrom(...sendersOf(op)) }))),
+    aimed: fc.tuple(...aimedMutationsFor(op).map((m) => fc.record({ aimed: m, sender: fc.constantFrom(...sendersOf(op)) }).map(({ aimed, sender }) => ({ ...aimed, sender })))),
   });
 }
 
-function aimedMutationsFor(op: Operation): fc.Arbitrary<Mutation>[] {
-  const out: fc.Arbitrary<Mutation>[] = [];
+function aimedMutationsFor(op: Operation): fc.Arbitrary<Aimed>[] {
+  const out: fc.Arbitrary<Aimed>[] = [];
+  const aimed = (mutation: Mutation, expected?: Expected): Aimed => ({ mutation, expected });
   for (const p of op.parameters) {
     const sharp = p.schema ? sharpValue(p.schema) : null;
     if (!sharp) continue;
     const raw = sharp.map((v) => encodeLoose(asText(v)));
-    if (p.in === 'path') out.push(raw.map((r): Mutation => ({ kind: 'path param', name: p.name, raw: r })));
-    if (p.in === 'query') out.push(raw.map((r): Mutation => ({ kind: 'query param', name: p.name, raw: [r] })));
+    if (p.in === 'path') out.push(raw.map((r) => aimed({ kind: 'path param', name: p.name, raw: r })));
+    if (p.in === 'query') out.push(raw.map((r) => aimed({ kind: 'query param', name: p.name, raw: [r] })));
   }
-  for (const f of op.body ? fieldsOf(op.body) : []) {
+  const fields = op.body ? fieldsOf(op.body) : [];
+  for (const f of fields) {
     const sharp = sharpValue(f.schema);
-    if (sharp) out.push(sharp.map((value): Mutation => ({ kind: 'field', path: f.path, value })));
+    if (sharp) out.push(sharp.map((value) => aimed({ kind: 'field', path: f.path, value })));
+  }
+  // Ill-formed UTF-16 in a query value: its bytes are not UTF-8, so it stays literal text; no 5xx.
+  const queryParams = op.parameters.filter((p) => p.in === 'query');
+  if (queryParams.length > 0) {
+    out.push(fc.tuple(fc.constantFrom(...queryParams), illFormed).map(([p, text]) => aimed({ kind: 'query param', name: p.name, raw: [encodeLoose(text)] })));
+  }
+  if (op.body) {
+    // A lone surrogate in one string field (a 400 naming it), else in a key of the body (a 400 naming a field under it).
+    const strings = fields.filter((f) => typeOf(f.schema) === 'string');
+    if (strings.length > 0) {
+      out.push(fc.tuple(fc.constantFrom(...strings), illFormed).map(([f, value]) => aimed({ kind: 'field', path: f.path, value }, { path: ['body', ...f.path].join('.'), exact: true, escaped: true })));
+    } else if (typeOf(op.body) === 'object') {
+      out.push(illFormed.map((key) => aimed({ kind: 'extra field', path: [], key, value: 1 }, { path: 'body', exact: false, escaped: true })));
+    }
+    // The whole body, or one of its fields, nested hundreds to tens of thousands of levels deep: a 400 (never a crash).
+    const at = fields.length > 0 ? fc.oneof(fc.constant<string[]>([]), fc.constantFrom(...fields.map((f) => f.path))) : fc.constant<string[]>([]);
+    out.push(fc.tuple(at, nestedDeeply(false)).map(([path, value]) => aimed({ kind: 'field', path, value }, { path: ['body', ...path].join('.'), exact: false })));
   }
   return out;
 }
@@ -552,10 +644,12 @@ const UNFIELDED_400 = ['BAD_REQUEST', 'IMPORT_FAILED', 'OTP_INVALID'];
 /** Statuses seen per route, and rejected case submissions (the write check must have had work to do). */
 const seen = new Map<string, Map<string, number>>();
 let rejectedSubmissions = 0;
+/** Aimed requests with an expectation (ill-formed text, deep nesting) that were checked. */
+let aimedRefusals = 0;
 const unfielded = new Set<string>();
 let sent = 0;
 
-async function sendAndCheck(op: Operation, request: Request, user: string | null): Promise<void> {
+async function sendAndCheck(op: Operation, request: Request, user: string | null, expected?: Expected): Promise<void> {
   const headers: Record<string, string> = { ...request.headers };
   if (user && headers.authorization === undefined) headers.authorization = await authorization(user);
   const key = `${op.method} ${op.path}`;
@@ -571,6 +665,14 @@ async function sendAndCheck(op: Operation, request: Request, user: string | null
   seen.set(key, stats);
 
   expect(res.statusCode, where).toBeLessThan(500);
+  if (expected) {
+    if (expected.escaped) expect(request.payload, where).toMatch(/\\u[dD][89a-fA-F][0-9a-fA-F]{2}/);
+    expect(res.statusCode, where).toBe(400);
+    const paths = (res.json<ErrorAnswer>().error?.details?.fields ?? []).map((f) => f.path);
+    if (expected.path !== undefined && expected.exact) expect(paths, where).toContain(expected.path);
+    else if (expected.path !== undefined) expect(paths.some((p) => p === expected.path || String(p).startsWith(`${expected.path}.`)), where).toBe(true);
+    aimedRefusals++;
+  }
   if (key === 'POST /api/v1/auth/logout' && res.statusCode < 300 && user) sessions.delete(user);
   if (res.statusCode >= 400) {
     expect(res.headers['content-type'], where).toMatch(/^application\/json/);
@@ -643,7 +745,11 @@ describe('the API answers malformed input with a 4xx, never a 5xx', () => {
         fc.asyncProperty(draftsFor(op), async (draft) => {
           const request = requestOf(op, draft);
           for (const user of sendersOf(op)) await sendAndCheck(op, request, user);
-          for (const { mutation, sender } of draft.aimed) await sendAndCheck(op, requestOf(op, { ...draft, mutations: [mutation] }), sender);
+          // An expectation about a field holds only if nothing else in the draft's own body is refused first.
+          const clean = draft.body === undefined || !SUSPECT_ESCAPE.test(serialise(draft.body));
+          for (const { mutation, sender, expected } of draft.aimed) {
+            await sendAndCheck(op, requestOf(op, { ...draft, mutations: [mutation] }), sender, clean ? expected : expected && { ...expected, path: undefined });
+          }
         }),
         { numRuns: RUNS_PER_ROUTE, seed: SEED },
       );
@@ -654,6 +760,8 @@ describe('the API answers malformed input with a 4xx, never a 5xx', () => {
   it('rejected case submissions were sent and wrote nothing', () => {
     // The per-request row counts above compared before and after; this proves there were some.
     expect(rejectedSubmissions).toBeGreaterThan(RUNS_PER_ROUTE);
+    // Every route with a body got its lone surrogate and its deep nesting on every run.
+    expect(aimedRefusals).toBeGreaterThanOrEqual(2 * RUNS_PER_ROUTE * operations.filter((op) => op.body).length);
     if (process.env.FENGQIAO_FUZZ_STATS) {
       for (const [route, stats] of seen) console.log(route.padEnd(55), [...stats].map(([s, n]) => `${s}×${n}`).join('  '));
       console.log([...unfielded].sort().join('\n'));

@@ -328,7 +328,8 @@ const listed = (path: string[], match: (item: Record<string, unknown>) => boolea
 
 export const TABLE: Row[] = [
   // ---- public: anyone, no token; a resident proves themselves by access code or verified phone -------------------
-  { route: 'GET /', family: 'case', rule: { where: 'public' }, ok: 200, request: () => ({}) },
+  // `GET /` is a route of its own only while the web bundles are not built; then the static files below take over.
+  { route: 'GET /', family: 'case', rule: { where: 'public' }, ok: 200, optional: true, request: () => ({}) },
   // The web bundles: in the document only when they are built (`optional`); static files, so 200 or 404 alike.
   ...(
     [['GET /m', {}], ['GET /m/{*}', { '*': 'index.html' }], ['GET /screen', {}], ['GET /screen/{*}', { '*': 'index.html' }], ['GET /{*}', { '*': 'index.html' }]] as [string, Record<string, string>][]

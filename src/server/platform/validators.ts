@@ -27,15 +27,16 @@ const SHARED: Options = {
   addUsedSchema: false,
 };
 
-type Part = 'body' | 'querystring' | 'params' | 'headers';
-
-/** One Ajv instance per kind of input: strict for JSON bodies, coercing for the text parts of a request. */
-export function createValidators(): (part: Part | string | undefined) => { compile(schema: object): ValidateFunction } {
+/**
+ * One Ajv instance per kind of input, chosen by Fastify's `httpPart` ('body', 'querystring', 'params',
+ * 'headers'): strict for JSON bodies, coercing for the text parts of a request.
+ */
+export function createValidators(): (httpPart: string | undefined) => { compile(schema: object): ValidateFunction } {
   const strict = new Ajv({ ...SHARED, coerceTypes: false });
   const coercing = new Ajv({ ...SHARED, coerceTypes: 'array' });
   addFormats(strict);
   addFormats(coercing);
-  return (part) => (part === 'body' ? strict : coercing);
+  return (httpPart) => (httpPart === 'body' ? strict : coercing);
 }
 
 /** Sets the app's validator compiler (inherited by every plugin registered after it). */

@@ -221,7 +221,7 @@ const report = await db
   .executeTakeFirstOrThrow();
 const foreign = await db
   .insertInto('notifications')
-  .values({ user_id: await userId('biyan.reception'), kind: 'matrix', title: '别人的通知', created_at: now() })
+  .values({ user_id: await userId('biyan.reception'), kind: 'matrix', title: '别人的通知', data: JSON.stringify({}), created_at: now() })
   .returning('id')
   .executeTakeFirstOrThrow();
 const building = (await db.selectFrom('buildings').select('code').where('community_id', '=', biyan.id).orderBy('code').limit(1).executeTakeFirstOrThrow()).code;
@@ -325,7 +325,7 @@ async function freshTargets(row: Row, owners: Owner[]): Promise<unknown[]> {
       const fallback = await userId('biyan.reception');
       const rows = await db
         .insertInto('notifications')
-        .values(owners.map((o) => ({ user_id: o ? actorOf(row, o).id : fallback, kind: 'matrix', title: '矩阵测试通知', created_at: now() })))
+        .values(owners.map((o) => ({ user_id: o ? actorOf(row, o).id : fallback, kind: 'matrix', title: '矩阵测试通知', data: JSON.stringify({}), created_at: now() })))
         .returning('id')
         .execute();
       return rows.map((r) => Number(r.id));

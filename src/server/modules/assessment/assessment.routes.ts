@@ -44,7 +44,8 @@ export const assessmentModule: ApiModule = async (api, ctx) => {
     }),
   );
   api.get('/config/assessment-weights', { schema: { tags: ['config'] } }, async (req) => {
-    requireSomewhere(requireActor(req), 'report:read');
+    // Like every setting, readable by any staff member: the weights explain the scores they are ranked by.
+    requireSomewhere(requireActor(req), 'case:read');
     return service.readWeights(ctx.db);
   });
   api.put('/config/assessment-weights', { schema: { tags: ['config'], body: Type.Object({}, { additionalProperties: true }) } }, async (req) =>

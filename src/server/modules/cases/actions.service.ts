@@ -61,9 +61,19 @@ const PERMISSION: Record<CaseAction, Permission[]> = {
 
 const NOTE_REQUIRED: CaseAction[] = ['reject', 'resolve', 'reopen', 'suspend', 'comment', 'regrade', 'escalate', 'transfer'];
 
-/** Whether the actor may take `action` on this case: the permission, on the owner's or first unit's subtree. */
+/**
+ * What the first-receiving unit keeps once a case has moved on (首接负责): it answers to the resident, so it may
+ * note, confirm the result with them, reopen on their complaint and close; working the case belongs to the owner.
+ */
+const FIRST_RECEIVER_ACTIONS: readonly CaseAction[] = ['comment', 'confirm', 'reopen', 'close'];
+
+/**
+ * Whether the actor may take `action` on this case: the permission held on the owner unit or an ancestor of it;
+ * for the resident-facing actions above, on the first-receiving unit's subtree too.
+ */
 export function mayAct(actor: Actor, row: Pick<repo.CaseRow, 'owner_path' | 'first_path'>, action: CaseAction): boolean {
-  return PERMISSION[action].some((p) => can(actor, p, row.owner_path) || can(actor, p, row.first_path));
+  const paths = FIRST_RECEIVER_ACTIONS.includes(action) ? [row.owner_path, row.first_path] : [row.owner_path];
+  return PERMISSION[action].some((p) => paths.some((path) => can(actor, p, path)));
 }
 
 export function canSee(actor: Actor, row: Pick<repo.CaseRow, 'owner_path' | 'first_path'>): boolean {

@@ -65,13 +65,13 @@ export interface IssueInput {
 
 /**
  * The unit that issues: the most specific unit where the actor may issue orders
- * and which covers the case (its owner or first-receiving unit). Departments
+ * and which covers the case's owner unit (a case that has moved on is ordered from where it is now). Departments
  * execute orders; they do not issue them.
  */
 function issuingRole(actor: Actor, c: casesRepo.CaseRow) {
   return actor.roles
     .filter((r) => ROLE_PERMISSIONS[r.role].includes('order:issue') && r.orgType !== 'department')
-    .filter((r) => c.owner_path.startsWith(r.orgPath) || c.first_path.startsWith(r.orgPath))
+    .filter((r) => c.owner_path.startsWith(r.orgPath))
     .sort((a, b) => b.orgPath.length - a.orgPath.length)[0];
 }
 

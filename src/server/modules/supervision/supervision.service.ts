@@ -254,7 +254,7 @@ export async function issueNotice(ctx: AppContext, actor: Actor, caseId: string,
   return inTransaction(ctx, async (trx, afterCommit) => {
     const c = await casesRepo.lockCase(trx, caseId);
     if (!c || !canSee(actor, c)) throw AppError.notFound('case');
-    if (!can(actor, 'case:supervise', c.owner_path) && !can(actor, 'case:supervise', c.first_path)) throw new AppError('FORBIDDEN');
+    if (!can(actor, 'case:supervise', c.owner_path)) throw new AppError('FORBIDDEN');
     const now = ctx.clock.now();
     const answerBy = new Date(now.getTime() + (input.answerWithinHours ?? 24) * 3_600_000);
     const n = await repo.insertNotice(trx, {

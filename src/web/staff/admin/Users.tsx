@@ -1,6 +1,6 @@
 /** Users and their roles (each role bound to an org unit); create, set roles, enable/disable. */
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag, Tooltip } from 'antd';
+import { App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { api } from '../../shared/api.js';
 import { useApi } from '../components/data.js';
@@ -71,6 +71,7 @@ const mapField = (p: string): (string | number)[] | null => {
 
 export function UsersPage() {
   const { t, tx } = useI18n();
+  const { user } = useAuth();
   const { message } = App.useApp();
   const [q, setQ] = useState('');
   const list = useApi<{ items: UserRow[]; total: number }>('/users', { q: q || undefined, pageSize: 200 });
@@ -166,8 +167,10 @@ export function UsersPage() {
             {
               title: t('common.actions'),
               key: 'a',
-              width: 180,
-              render: (_, u) => u.manageable && (
+              width: 220,
+              render: (_, u) => !u.manageable ? (
+                <Typography.Text type="secondary">{u.id === user?.id ? t('admin.users.self') : t('admin.users.outOfReach')}</Typography.Text>
+              ) : (
                 <Space size={4}>
                   <Button size="small" onClick={() => { setError(null); setEditing(u); rolesForm.setFieldsValue({ roles: u.roles.map((r) => ({ role: r.role, orgId: r.orgId })) }); }}>
                     {t('admin.users.editRoles')}

@@ -3,7 +3,7 @@ import { Table, Tooltip } from 'antd';
 import { formatDateTime } from '../../shared/time.js';
 import { useI18n } from '../i18n.js';
 import { Link } from '../router.js';
-import type { CaseView } from '../pages/case-types.js';
+import type { CaseView } from '../../shared/case-types.js';
 import { OrgName } from './data.js';
 import { CurrentDeadline } from './Deadline.js';
 import { RiskTag, StatusTag } from './ui.js';

@@ -19,7 +19,7 @@ import { ClockRow } from '../components/Deadline.js';
 import { ErrorAlert, RiskTag, StatusTag, applyFieldErrors } from '../components/ui.js';
 import { useI18n } from '../i18n.js';
 import { Link } from '../router.js';
-import type { CaseEvent, CaseView } from './case-types.js';
+import type { CaseEvent, CaseView } from '../../shared/case-types.js';
 import { CaseOrders } from './Orders.js';
 
 interface OrgOption {

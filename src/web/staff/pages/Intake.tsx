@@ -18,7 +18,7 @@ import { ClockRow } from '../components/Deadline.js';
 import { ErrorAlert, PageTitle, RiskTag, StatusTag, applyFieldErrors } from '../components/ui.js';
 import { useI18n } from '../i18n.js';
 import { Link, navigate } from '../router.js';
-import type { CaseView } from './case-types.js';
+import type { CaseView } from '../../shared/case-types.js';
 
 export interface Category {
   code: string;

@@ -14,7 +14,7 @@ import { useApi, useThrottled } from '../components/data.js';
 import { ErrorAlert, NotAvailable, PageTitle, RiskTag, applyFieldErrors } from '../components/ui.js';
 import { useI18n } from '../i18n.js';
 import { Link } from '../router.js';
-import type { CaseView } from './case-types.js';
+import type { CaseView } from '../../shared/case-types.js';
 
 export interface OrderView {
   id: string;

@@ -13,7 +13,7 @@ import { CaseTable } from '../components/CaseTable.js';
 import { useApi, useThrottled } from '../components/data.js';
 import { ErrorAlert, PageTitle } from '../components/ui.js';
 import { useI18n } from '../i18n.js';
-import { matchCount, type CaseList } from './case-types.js';
+import { matchCount, type CaseList } from '../../shared/case-types.js';
 
 const PASSIVE = ['comment', 'regrade', 'add_info'];
 type Tab = 'mine' | 'unit' | 'amber' | 'overdue' | 'risk' | 'all';

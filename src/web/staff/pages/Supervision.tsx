@@ -12,7 +12,7 @@ import { useApi, useThrottled } from '../components/data.js';
 import { ErrorAlert, NotAvailable, PageTitle } from '../components/ui.js';
 import { useI18n } from '../i18n.js';
 import { Link } from '../router.js';
-import { matchCount, type CaseList } from './case-types.js';
+import { matchCount, type CaseList } from '../../shared/case-types.js';
 
 interface Notice {
   id: string;

@@ -1,4 +1,9 @@
-/** The case JSON of the API (cases.presenter.ts), as the screens read it. */
+/**
+ * The case JSON of the API (cases.presenter.ts), as the staff workbench and the big screen read it.
+ * Kept by hand only until the cases routes declare response schemas (`GET /cases`, `GET /cases/:id`,
+ * `POST /cases/:id/actions`, `GET /cases/:id/events` have none today); then these become
+ * `Static<typeof …>` of those schemas, like the screen's summary.
+ */
 export interface CaseView {
   id: string;
   trackingNo: string;

@@ -1,4 +1,6 @@
 /** The portal's words, zh-CN first with English. Plain language: residents, not staff, read these. */
+import { useCallback } from 'react';
+
 export type Lang = 'zh-CN' | 'en';
 
 const zh = {
@@ -179,3 +181,15 @@ const en: Record<Key, string> = {
 };
 
 export const dict: Record<Lang, Record<Key, string>> = { 'zh-CN': zh, en };
+
+/** The lookup of the reader's language; passed down as `t`. */
+export function useT(lang: Lang) {
+  return useCallback((k: Key) => dict[lang][k], [lang]);
+}
+export type T = ReturnType<typeof useT>;
+
+/** A time of day with its date, in the district's zone, as a resident reads it ('—' when unset). */
+export function formatTime(iso: string | null, lang: Lang): string {
+  if (!iso) return '—';
+  return new Date(iso).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}

@@ -4,7 +4,7 @@
  * Tapping places a pin and reports its latitude and longitude.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { call } from './api.js';
+import { portalApi } from '../portal-api.js';
 
 type Ring = [number, number][];
 interface Feature {
@@ -24,7 +24,7 @@ export function MapPicker(props: { value: { lat: number; lng: number } | null; o
   const [features, setFeatures] = useState<Feature[] | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
-    call<{ features: Feature[] }>('GET', '/orgs/map')
+    portalApi.get<{ features: Feature[] }>('/orgs/map')
       .then((fc) => setFeatures(fc.features.filter((f) => f.properties.type === 'community')))
       .catch(() => setFailed(true));
   }, []);

@@ -1,0 +1,19 @@
+/** 书记在线: which level of Party secretary the letter goes to. */
+import type { Key, T } from '../i18n.js';
+
+const LEVELS = ['community', 'subdistrict', 'district'] as const;
+
+export function SecretaryLevelPicker({ t, value, onChange }: { t: T; value: string; onChange: (level: string) => void }) {
+  return (
+    <section>
+      <h2>{t('secretary_level')}</h2>
+      <div className="choices three">
+        {LEVELS.map((l) => (
+          <button key={l} type="button" className={`choice ${value === l ? 'selected' : ''}`} aria-pressed={value === l} data-testid={`lvl-${l}`} onClick={() => onChange(l)}>
+            <strong>{t(`lvl_${l}` as Key)}</strong>
+          </button>
+        ))}
+      </div>
+    </section>
+  );
+}

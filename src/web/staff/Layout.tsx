@@ -10,6 +10,8 @@ import {
 } from '@ant-design/icons';
 import { Badge, Button, Drawer, Dropdown, Empty, Layout as AntLayout, Menu, Space, Tag, Tooltip, type MenuProps } from 'antd';
 import { useState, type ReactNode } from 'react';
+import type { Static } from 'typebox';
+import type { NotificationListResponse } from '../../server/modules/notifications/notifications.schemas.js';
 import { api } from '../shared/api.js';
 import { useLiveEvents, useLiveStatus } from '../shared/sse.js';
 import { formatDateTime, useServerNow } from '../shared/time.js';
@@ -63,20 +65,12 @@ function ServerClock() {
   );
 }
 
-interface Notice {
-  id: number;
-  title: string;
-  body: string;
-  caseId: string | null;
-  createdAt: string;
-  readAt: string | null;
-}
 
 function Notifications() {
   const { t, locale } = useI18n();
   const { token } = useAuth();
   const [open, setOpen] = useState(false);
-  const list = useApi<{ items: Notice[]; unread: number }>('/notifications', { pageSize: 20 });
+  const list = useApi<Static<typeof NotificationListResponse>>('/notifications', { pageSize: 20 });
   const refresh = useThrottled(list.reload, 1000);
   useLiveEvents(token, refresh);
   const readAll = async () => {

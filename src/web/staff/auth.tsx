@@ -4,19 +4,14 @@
  * case still comes from that case's `allowedActions`.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { Static } from 'typebox';
+import type { ActorSchema, LoginResponse } from '../../server/modules/users/users.schemas.js';
 import { api, getToken, onUnauthorized, setToken } from '../shared/api.js';
 import { disconnectEvents } from '../shared/sse.js';
 import { syncServerClock } from '../shared/time.js';
 
-export interface Me {
-  id: string;
-  username: string;
-  displayName: string;
-  roles: { role: string; orgId: string; orgName: string; orgType: string }[];
-  permissions: string[];
-  /** Roles this user may grant (the server's role ladder); pickers offer only these. */
-  grantableRoles: string[];
-}
+/** `GET /auth/me`: the user, their roles and permissions, and the roles they may grant (pickers offer only these). */
+export type Me = Static<typeof ActorSchema>;
 
 interface AuthState {
   user: Me | null;
@@ -58,7 +53,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [clear]);
 
   const login = useCallback(async (username: string, password: string) => {
-    const res = await api.post<{ token: string; user: Me }>('/auth/login', { username, password });
+    const res = await api.post<Static<typeof LoginResponse>>('/auth/login', { username, password });
     setToken(res.token);
     setTok(res.token);
     setUser(res.user);

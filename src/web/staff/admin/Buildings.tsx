@@ -1,19 +1,13 @@
 /** Buildings in the admin's scope, searchable by address or code. */
 import { Alert, Card, Input, Table } from 'antd';
 import { useState } from 'react';
+import type { Static } from 'typebox';
+import type { BuildingSchema } from '../../../server/modules/orgs/orgs.schemas.js';
 import { useApi } from '../components/data.js';
 import { ErrorAlert, PageTitle } from '../components/ui.js';
 import { useI18n } from '../i18n.js';
 
-interface Building {
-  id: string;
-  code: string;
-  address: string;
-  lat: number | null;
-  lng: number | null;
-  communityName: string;
-  active: boolean;
-}
+type Building = Static<typeof BuildingSchema>;
 
 export function BuildingsPage() {
   const { t } = useI18n();

@@ -5,23 +5,14 @@
 import { UploadOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Col, Descriptions, Form, Input, InputNumber, Modal, Row, Select, Space, Spin, Tag, Tree, Typography, Upload } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
+import type { Static } from 'typebox';
+import type { OrgSchema } from '../../../server/modules/orgs/orgs.schemas.js';
 import { api } from '../../shared/api.js';
 import { ErrorAlert, PageTitle, applyFieldErrors } from '../components/ui.js';
 import { useI18n } from '../i18n.js';
 
-export interface Org {
-  id: string;
-  code: string;
-  name: string;
-  nameEn: string | null;
-  type: string;
-  parentId: string | null;
-  depth: number;
-  lat: number | null;
-  lng: number | null;
-  sample: boolean;
-  active: boolean;
-}
+/** An org unit as `GET /orgs` lists it. */
+export type Org = Static<typeof OrgSchema>;
 
 const TYPES = ['district', 'subdistrict', 'community', 'station', 'grid', 'department'];
 

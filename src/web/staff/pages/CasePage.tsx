@@ -10,6 +10,8 @@ import {
   Typography, Upload, type ButtonProps,
 } from 'antd';
 import { useEffect, useState } from 'react';
+import type { Static } from 'typebox';
+import type { OrgSchema } from '../../../server/modules/orgs/orgs.schemas.js';
 import { api, ApiError } from '../../shared/api.js';
 import { useLiveEvents } from '../../shared/sse.js';
 import { formatDateTime, syncServerClock } from '../../shared/time.js';
@@ -22,12 +24,7 @@ import { Link } from '../router.js';
 import type { CaseEvent, CaseView } from '../../shared/case-types.js';
 import { CaseOrders } from './Orders.js';
 
-interface OrgOption {
-  id: string;
-  name: string;
-  nameEn: string | null;
-  type: string;
-}
+type OrgOption = Pick<Static<typeof OrgSchema>, 'id' | 'name' | 'nameEn' | 'type'>;
 
 interface ActionForm {
   note?: string;

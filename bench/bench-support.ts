@@ -44,7 +44,9 @@ export async function startServer(opts: { dataDir?: string; logLevel: string; en
   const args = [...(opts.nodeArgs ?? []), path.join(ROOT, 'bin/fengqiao.js'), 'serve', '--demo', '--host', '127.0.0.1', '--port', String(port)];
   if (opts.dataDir) args.push('--data-dir', opts.dataDir);
   args.push(...(opts.serverArgs ?? []));
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: opts.logLevel, NODE_ENV: 'production', ...(opts.env ?? {}) };
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: opts.logLevel, NODE_ENV: 'production',
+    // A production server on PostgreSQL needs the audit key; a bench run has no secrets to keep.
+    FENGQIAO_AUDIT_KEY: process.env.FENGQIAO_AUDIT_KEY ?? 'b2'.repeat(32), ...(opts.env ?? {}) };
   if (opts.dataDir) delete env.DATABASE_URL;
   const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', out, out] });
   fs.closeSync(out);

@@ -38,7 +38,11 @@ afterAll(async () => {
 
 /** Starts `fengqiao serve` on the test's database and waits until it is ready. */
 async function startServer(port: number): Promise<ChildProcess> {
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'production', FENGQIAO_DEMO_PASSWORD: TEST_PASSWORD };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'production', FENGQIAO_DEMO_PASSWORD: TEST_PASSWORD,
+    // Production on PostgreSQL refuses to start without the audit key (kept outside the database).
+    FENGQIAO_AUDIT_KEY: 'a1'.repeat(32),
+  };
   const args = [bin, 'serve', '--host', '127.0.0.1', '--port', String(port)];
   if (onPostgres) env.DATABASE_URL = database!.pool.options.connectionString;
   else {

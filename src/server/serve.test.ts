@@ -78,7 +78,7 @@ describe.skipIf(!process.env.DATABASE_URL)('serve --workers on PostgreSQL', { ti
   it('serves from N processes, replaces one that dies, and stops them all on SIGTERM', async () => {
     const port = await freePort();
     supervisor = spawn(process.execPath, [bin, 'serve', '--workers', '2', '--host', '127.0.0.1', '--port', String(port)], {
-      env: { ...process.env, DATABASE_URL: database.pool.options.connectionString, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+      env: { ...process.env, DATABASE_URL: database.pool.options.connectionString, LOG_LEVEL: 'warn', NODE_ENV: 'production', FENGQIAO_AUDIT_KEY: 'a1'.repeat(32) },
     });
     supervisor.stdout!.on('data', (d) => (output += d));
     supervisor.stderr!.on('data', (d) => (output += d));

@@ -24,6 +24,9 @@ import pg from 'pg';
 import type { DB } from '../src/server/db/schema.js';
 import { loadActor } from '../src/server/platform/auth.js';
 import { listCases } from '../src/server/modules/cases/cases.repo.js';
+import { SLA_POLICY } from '../src/server/modules/cases/cases.settings.js';
+import { syntheticSla } from '../src/server/modules/demo/bulk-cases.js';
+import { readSetting } from '../src/server/platform/settings.js';
 import { caseSearchText, searchQuery } from '../src/server/modules/cases/search.rules.js';
 import { SEARCH_WORDS, percentile, pick, progress, rng, sampleText } from './case-samples.js';
 import { cpuBreakdown, cpuProbe, getJson, loadAverage, login, machineLine, postmasterPid, startServer } from './bench-support.js';
@@ -81,6 +84,8 @@ async function fill(pool: pg.Pool, from: number, to: number) {
      WHERE c.type = 'community' AND c.active`);
   const { rows: u } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM bench_units');
   const units = u[0].n;
+  // Deadlines as the district's SLA policy sets them (nominal lengths: synthetic data needs no calendar).
+  const sla = syntheticSla(await readSetting(new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), SLA_POLICY));
   const started = performance.now();
   for (let lo = from; lo <= to; lo += BATCH) {
     const hi = Math.min(to, lo + BATCH - 1);
@@ -99,7 +104,9 @@ async function fill(pool: pg.Pool, from: number, to: number) {
              CASE WHEN abs(h3) % 20 = 0 THEN u.parent_id ELSE u.id END,
              CASE WHEN abs(h3) % 20 = 0 THEN u.parent_path ELSE u.path END,
              u.id, u.path,
-             created + interval '2 hours', created + interval '1 day', created + interval '3 days',
+             created + interval '1 minute' * (CASE risk WHEN 'red' THEN $5::int[] WHEN 'yellow' THEN $6::int[] ELSE $7::int[] END)[1],
+             created + interval '1 minute' * (CASE risk WHEN 'red' THEN $5::int[] WHEN 'yellow' THEN $6::int[] ELSE $7::int[] END)[2],
+             created + interval '1 minute' * (CASE risk WHEN 'red' THEN $5::int[] WHEN 'yellow' THEN $6::int[] ELSE $7::int[] END)[3],
              created + interval '30 minutes',
              CASE WHEN status <> 'submitted' THEN created + interval '1 hour' END,
              CASE WHEN status IN ('resolved','closed') THEN created + interval '2 days' END,
@@ -116,7 +123,7 @@ async function fill(pool: pg.Pool, from: number, to: number) {
         ) s
         JOIN bench_texts t ON t.i = abs(hashint4(g * 31 + 1)) % $3
         JOIN bench_units u ON u.i = abs(h1) % $4`,
-      [lo, hi, textCount, units],
+      [lo, hi, textCount, units, ...(['red', 'yellow', 'blue'] as const).map((r) => [sla[r].respond, sla[r].accept, sla[r].resolve])],
     );
     const done = hi - from + 1;
     const secs = (performance.now() - started) / 1000;

@@ -18,6 +18,7 @@ import * as m0011 from './0011_timer_indexes.js';
 import * as m0012 from './0012_audit_anchor.js';
 import * as m0013 from './0013_upload_cleanup.js';
 import * as m0014 from './0014_login_throttle.js';
+import * as m0015 from './0015_setting_defaults.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '0012_audit_anchor': m0012,
   '0013_upload_cleanup': m0013,
   '0014_login_throttle': m0014,
+  '0015_setting_defaults': m0015,
 };

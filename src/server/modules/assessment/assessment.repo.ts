@@ -148,17 +148,4 @@ export function caseSummaries(db: Kysely<DB>, ids: string[]) {
     .execute();
 }
 
-export const WEIGHTS_KEY = 'assessment_weights';
 
-export function readWeightsRow(db: Kysely<DB>) {
-  return db.selectFrom('settings').select('value').where('key', '=', WEIGHTS_KEY).executeTakeFirst();
-}
-
-export function upsertWeights(db: Kysely<DB>, value: unknown, now: Date, userId: string) {
-  const json = JSON.stringify(value);
-  return db
-    .insertInto('settings')
-    .values({ key: WEIGHTS_KEY, value: json, updated_at: now, updated_by: userId })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value: json, updated_at: now, updated_by: userId }))
-    .execute();
-}

@@ -1,7 +1,6 @@
 import { Type } from 'typebox';
 import { requireActor } from '../../platform/auth.js';
 import type { ApiModule } from '../../platform/context.js';
-import { requireSomewhere } from '../../platform/scope.js';
 import { METRICS, PERIODS } from './assessment.rules.js';
 import * as service from './assessment.service.js';
 
@@ -42,13 +41,5 @@ export const assessmentModule: ApiModule = async (api, ctx) => {
       period: req.query.period as service.DrilldownQuery['period'],
       date: req.query.date,
     }),
-  );
-  api.get('/config/assessment-weights', { schema: { tags: ['config'] } }, async (req) => {
-    // Like every setting, readable by any staff member: the weights explain the scores they are ranked by.
-    requireSomewhere(requireActor(req), 'case:read');
-    return service.readWeights(ctx.db);
-  });
-  api.put('/config/assessment-weights', { schema: { tags: ['config'], body: Type.Object({}, { additionalProperties: true }) } }, async (req) =>
-    service.writeWeights(ctx, requireActor(req), req.body),
   );
 };

@@ -4,38 +4,24 @@
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import { appendAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { l } from '../../platform/messages.js';
 import { can, scopeRoots, type Actor } from '../../platform/policies.js';
-import { requireDistrictWide, requireSomewhere } from '../../platform/scope.js';
-import { inTransaction } from '../../platform/tx.js';
+import { requireSomewhere } from '../../platform/scope.js';
+import { readSetting } from '../../platform/settings.js';
+import { ASSESSMENT_WEIGHTS } from './assessment.settings.js';
 import { shanghaiDate } from '../cases/deadlines.rules.js';
 import * as repo from './assessment.repo.js';
 import {
-  DEDUCTIONS, DEFAULT_WEIGHTS, RATES, isValidDate, periodRange, rate, score, validateWeights,
+  DEDUCTIONS, RATES, isValidDate, periodRange, rate, score,
   type AssessmentWeights, type DeductionName, type Metric, type Period, type PeriodRange, type RateFigure, type RateName,
 } from './assessment.rules.js';
 
 export type UnitKind = 'community' | 'department';
 
-export async function readWeights(db: Kysely<DB>): Promise<AssessmentWeights> {
-  const row = await repo.readWeightsRow(db);
-  return (row?.value as AssessmentWeights | undefined) ?? DEFAULT_WEIGHTS;
-}
-
-export async function writeWeights(ctx: AppContext, actor: Actor, value: unknown): Promise<AssessmentWeights> {
-  requireDistrictWide(actor, 'config:write');
-  const checked = validateWeights(value);
-  if (!checked.ok) {
-    throw AppError.brokenRules(checked.issues);
-  }
-  await inTransaction(ctx, async (trx) => {
-    await repo.upsertWeights(trx, checked.weights, ctx.clock.now(), actor.id);
-    await appendAudit(trx, ctx.clock, { action: 'config.update', actor, targetType: 'setting', targetId: repo.WEIGHTS_KEY, data: { value: checked.weights } });
-  });
-  return checked.weights;
+export function readWeights(db: Kysely<DB>): Promise<AssessmentWeights> {
+  return readSetting(db, ASSESSMENT_WEIGHTS);
 }
 
 function drillUrl(metric: Metric, part: repo.Part, orgId: string, range: PeriodRange): string {

@@ -36,9 +36,6 @@ export interface ActionInput {
   attachmentIds?: string[];
 }
 
-/** Days after resolution without objection before the case confirms itself (SPEC §3). */
-export const AUTO_CONFIRM_DAYS = 3;
-
 const PERMISSION: Record<CaseAction, Permission[]> = {
   respond: ['case:handle', 'case:intake'],
   accept: ['case:handle'],
@@ -259,7 +256,7 @@ async function applyEffects(
         patch: { resolved_at: now },
         data: {},
         after: async (updated) => {
-          await scheduleTimer(trx, { kind: TIMER_AUTO_CONFIRM, subjectId: updated.id, dueAt: new Date(now.getTime() + AUTO_CONFIRM_DAYS * 86_400_000), payload: { resolvedAt: now.toISOString() }, now });
+          await scheduleTimer(trx, { kind: TIMER_AUTO_CONFIRM, subjectId: updated.id, dueAt: new Date(now.getTime() + policy.autoConfirmDays * 86_400_000), payload: { resolvedAt: now.toISOString() }, now });
         },
       };
     case 'confirm':

@@ -10,7 +10,6 @@ import { insertOutboxQuery, outboxMessage } from '../../platform/outbox.js';
 import { cancelTimers, scheduleTimers, type ScheduleTimerInput } from '../../platform/timers.js';
 import type { AfterCommit } from '../../platform/tx.js';
 import { ancestorIds } from '../orgs/orgs.rules.js';
-import { readSetting, workCalendar } from '../config/config.service.js';
 import { targetsFor, warningAt, type WorkCalendar } from './deadlines.rules.js';
 import * as repo from './cases.repo.js';
 import { clockKinds, runningClocks, type ClockFacts, type SlaClockName } from './cases.rules.js';
@@ -99,10 +98,7 @@ export function clockTimers(row: ClockSubject, now: Date, calendar: WorkCalendar
   return timers;
 }
 
-export async function slaContext(db: Kysely<DB>) {
-  const [policy, calendar] = await Promise.all([readSetting(db, 'slaPolicy'), workCalendar(db)]);
-  return { policy, calendar };
-}
+export { slaContext } from './cases.settings.js';
 
 export interface NotifyInput {
   orgIds: string[];

@@ -362,6 +362,7 @@ describe('computeDeadlines', () => {
     const policy: SlaPolicy = {
       levels: DEFAULT_SLA_POLICY.levels,
       channels: { online: { respond: { kind: 'minutes', minutes: 60, clock: 'working' } } },
+      autoConfirmDays: 3,
     };
     const created = sh('2026-03-13T17:00');
     const d = computeDeadlines({ policy, calendar: cal, level: 'blue', channel: 'online', createdAt: created });
@@ -478,7 +479,17 @@ describe('validateSlaPolicy', () => {
   it('accepts a policy without channel overrides', () => {
     const p = clone();
     delete p.channels;
-    expect(validateSlaPolicy(p)).toEqual({ ok: true, policy: { levels: DEFAULT_SLA_POLICY.levels, channels: {} } });
+    expect(validateSlaPolicy(p)).toEqual({ ok: true, policy: { levels: DEFAULT_SLA_POLICY.levels, channels: {}, autoConfirmDays: 3 } });
+  });
+
+  it('takes the auto-confirm wait as policy: absent means the default, out of range is refused', () => {
+    const p = clone();
+    delete p.autoConfirmDays;
+    expect(validateSlaPolicy(p)).toEqual({ ok: true, policy: DEFAULT_SLA_POLICY });
+    expect(validateSlaPolicy({ ...clone(), autoConfirmDays: 7 })).toMatchObject({ ok: true, policy: { autoConfirmDays: 7 } });
+    for (const bad of [0, 31, 2.5, '3']) {
+      expect(inEnglish(validateSlaPolicy({ ...clone(), autoConfirmDays: bad }))).toEqual({ ok: false, issues: [{ path: 'autoConfirmDays', reason: 'must be an integer from 1 to 30' }] });
+    }
   });
 
   it.each<[string, (p: { levels: Record<string, Record<string, unknown>>; channels: Record<string, unknown> } & Record<string, unknown>) => void, { path: string; reason: string }[]]>([

@@ -342,7 +342,12 @@ export type SlaChannel = (typeof SLA_CHANNELS)[number];
 export interface SlaPolicy {
   levels: Record<RiskLevel, SlaTargets>;
   channels: Partial<Record<SlaChannel, Partial<SlaTargets>>>;
+  /** Days a resolved case waits for the resident's objection before it confirms itself (SPEC §3, default 3). */
+  autoConfirmDays: number;
 }
+
+/** The longest wait for a resident's objection an admin may set. */
+export const MAX_AUTO_CONFIRM_DAYS = 30;
 
 /** 书记在线: notify in 10 min, handle in 30 min, basically complete the same day. */
 export const SECRETARY_SLA: Readonly<SlaTargets> = Object.freeze({
@@ -374,6 +379,7 @@ export const DEFAULT_SLA_POLICY: Readonly<SlaPolicy> = deepFreeze({
     },
   },
   channels: { secretary: SECRETARY_SLA },
+  autoConfirmDays: 3,
 } satisfies SlaPolicy);
 
 /** Which clock a spec runs on; suspend/resume and warnings must measure on that same clock. */
@@ -588,7 +594,12 @@ export function validateSlaPolicy(policy: unknown): SlaValidationResult {
   const issues: ValidationIssue[] = [];
   if (!isRecord(policy)) return { ok: false, issues: [{ path: '', reason: COMMON_REASONS.notAnObject }] };
   for (const k of Object.keys(policy)) {
-    if (k !== 'levels' && k !== 'channels') issues.push({ path: k, reason: COMMON_REASONS.unknownKey });
+    if (k !== 'levels' && k !== 'channels' && k !== 'autoConfirmDays') issues.push({ path: k, reason: COMMON_REASONS.unknownKey });
+  }
+  // Optional on write, so a policy edited before the field existed stays valid: absent means the default.
+  const autoConfirmDays = policy.autoConfirmDays ?? DEFAULT_SLA_POLICY.autoConfirmDays;
+  if (!isPositiveInt(autoConfirmDays, MAX_AUTO_CONFIRM_DAYS)) {
+    issues.push({ path: 'autoConfirmDays', reason: l(`应为1到${MAX_AUTO_CONFIRM_DAYS}之间的整数`, `must be an integer from 1 to ${MAX_AUTO_CONFIRM_DAYS}`) });
   }
   const levels: Partial<Record<RiskLevel, Partial<SlaTargets>>> = {};
   if (!isRecord(policy.levels)) {
@@ -617,5 +628,5 @@ export function validateSlaPolicy(policy: unknown): SlaValidationResult {
     }
   }
   if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, policy: { levels: levels as Record<RiskLevel, SlaTargets>, channels } };
+  return { ok: true, policy: { levels: levels as Record<RiskLevel, SlaTargets>, channels, autoConfirmDays: autoConfirmDays as number } };
 }

@@ -15,7 +15,8 @@ import { can, type Actor } from '../../platform/policies.js';
 import { insertOutboxQuery } from '../../platform/outbox.js';
 import { runAfterCommit, type AfterCommitCallback } from '../../platform/tx.js';
 import { requireSomewhere } from '../../platform/scope.js';
-import { readSetting } from '../config/config.service.js';
+import { readSetting } from '../../platform/settings.js';
+import { GRADING_RULES } from './cases.settings.js';
 import { cachedRead } from '../../platform/read-cache.js';
 import { shanghaiDate, computeDeadlines } from './deadlines.rules.js';
 import { describeReason, gradeCase, type RiskReason, type Urgency } from './grading.rules.js';
@@ -143,7 +144,7 @@ export async function createCase(ctx: AppContext, submitter: Submitter, input: I
   const location = await resolveLocation(ctx.db, input.location);
   const { owner, suggested } = await routeCase(ctx, submitter, input, category, location.communityId);
 
-  const [rules, { policy, calendar }] = await Promise.all([readSetting(ctx.db, 'gradingRules'), slaContext(ctx.db)]);
+  const [rules, { policy, calendar }] = await Promise.all([readSetting(ctx.db, GRADING_RULES), slaContext(ctx.db)]);
   const grade = gradeCase({ peopleInvolved: input.peopleInvolved, amountInvolved: input.amountInvolved, urgency: input.urgency, flags: input.flags }, rules);
   const now = ctx.clock.now();
   const deadlines = computeDeadlines({ policy, level: grade.level, channel: input.channel, createdAt: now, calendar });

@@ -2,25 +2,23 @@ import { Type } from 'typebox';
 import { requireActor } from '../../platform/auth.js';
 import type { ApiModule } from '../../platform/context.js';
 import { requireSomewhere } from '../../platform/scope.js';
-import { readSetting, writeSetting, type SettingName } from './config.service.js';
+import { readSetting, writeSetting } from '../../platform/settings.js';
+import { SETTINGS } from './config.registry.js';
 
-const ROUTES: Record<string, SettingName> = {
-  'grading-rules': 'gradingRules',
-  'sla-policy': 'slaPolicy',
-  'office-hours': 'officeHours',
-};
-
-/** Grading rules, SLA policy and office hours: read by staff, written by district admins, validated on write. */
+/**
+ * Every setting of the registry at `/config/{path}`: read by any staff member (the rules explain the deadlines and
+ * grades they work with), written by whoever holds config:write at the district root, checked on write.
+ */
 export const configModule: ApiModule = async (api, ctx) => {
-  for (const [path, name] of Object.entries(ROUTES)) {
-    api.get(`/config/${path}`, { schema: { tags: ['config'] } }, async (req) => {
+  for (const definition of SETTINGS) {
+    api.get(`/config/${definition.path}`, { schema: { tags: ['config'] } }, async (req) => {
       requireSomewhere(requireActor(req), 'case:read');
-      return readSetting(ctx.db, name);
+      return readSetting(ctx.db, definition);
     });
     api.put(
-      `/config/${path}`,
+      `/config/${definition.path}`,
       { schema: { tags: ['config'], body: Type.Object({}, { additionalProperties: true }) } },
-      async (req) => writeSetting(ctx, requireActor(req), name, req.body),
+      async (req) => writeSetting(ctx, requireActor(req), definition, req.body),
     );
   }
 };

@@ -43,6 +43,9 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { systemClock, type Clock } from '../../platform/clock.js';
 import { rebuildCounters } from '../dashboard/dashboard.repo.js';
+import { readSetting } from '../../platform/settings.js';
+import { SLA_POLICY } from '../cases/cases.settings.js';
+import type { DeadlineSpec, SlaPolicy } from '../cases/deadlines.rules.js';
 
 export type BulkStrategy = 'auto' | 'append' | 'load';
 
@@ -145,8 +148,39 @@ async function loadPlan(db: Kysely<DB>) {
 
 type Plan = Awaited<ReturnType<typeof loadPlan>>;
 
+/**
+ * A deadline's length for synthetic cases, ignoring the calendar: working minutes and days as wall time, "same
+ * day" as 12 hours. Generated cases follow the district's SLA policy this way without the cost of a calendar per row.
+ */
+export function nominalMinutes(spec: DeadlineSpec): number {
+  switch (spec.kind) {
+    case 'minutes':
+      return spec.minutes;
+    case 'working_days':
+      return spec.days * 24 * 60;
+    case 'same_day':
+      return 12 * 60;
+  }
+}
+
+/** The nominal respond / accept / resolve minutes of each risk level, and the auto-confirm wait, from the policy. */
+export function syntheticSla(policy: SlaPolicy) {
+  const level = (l: keyof SlaPolicy['levels']) => ({
+    respond: nominalMinutes(policy.levels[l].respond),
+    accept: nominalMinutes(policy.levels[l].accept),
+    resolve: nominalMinutes(policy.levels[l].resolve),
+  });
+  return { red: level('red'), yellow: level('yellow'), blue: level('blue'), autoConfirmDays: policy.autoConfirmDays };
+}
+
+type SyntheticSla = ReturnType<typeof syntheticSla>;
+
+/** The story of a generated case after confirmation: archived two days later. Not policy, just plausible data. */
+const CLOSE_AFTER_CONFIRM_DAYS = 2;
+
 interface BatchParams {
   plan: Plan;
+  sla: SyntheticSla;
   run: string;
   now: Date;
   spanDays: number;
@@ -158,8 +192,12 @@ const DAY_MS = 86_400_000;
 const SHANGHAI_MS = 8 * 3_600_000; // China has no DST
 
 /** One batch: `INSERT INTO cases … SELECT … FROM generate_series(from, to)`. */
-function batchInsert({ plan, run, now, spanDays, from, to }: BatchParams) {
+function batchInsert({ plan, sla, run, now, spanDays, from, to }: BatchParams) {
   const p = plan.pairs;
+  const byRisk = (clock: 'respond' | 'accept' | 'resolve') =>
+    sql`interval '1 minute' * CASE risk WHEN 'red' THEN ${sla.red[clock]}::int WHEN 'yellow' THEN ${sla.yellow[clock]}::int ELSE ${sla.blue[clock]}::int END`;
+  const confirmAfter = sql`interval '1 day' * ${sla.autoConfirmDays}::int`;
+  const closeAfter = sql`interval '1 day' * ${sla.autoConfirmDays + CLOSE_AFTER_CONFIRM_DAYS}::int`;
   // Midnight of today in Shanghai, computed once instead of per row.
   const today0 = new Date(Math.floor((now.getTime() + SHANGHAI_MS) / DAY_MS) * DAY_MS - SHANGHAI_MS);
   return sql`
@@ -202,7 +240,7 @@ function batchInsert({ plan, run, now, spanDays, from, to }: BatchParams) {
         created_at + interval '1 minute' * (3 + r_acc * 90) AS acc_at,
         -- Resolution time by risk: red within the day, yellow about a day, blue a few days (long tail).
         interval '1 hour' * CASE risk WHEN 'red' THEN 1 + r_dur * 10 WHEN 'yellow' THEN 3 + r_dur * 30 ELSE 6 + power(r_dur, 2) * 150 END AS dur,
-        CASE risk WHEN 'red' THEN interval '12 hours' WHEN 'yellow' THEN interval '1 day' ELSE interval '3 days' END AS sla
+        ${byRisk('resolve')} AS sla
       FROM a JOIN pairs pr ON pr.k = a.pk
       OFFSET 0
     ), s AS (
@@ -238,22 +276,22 @@ function batchInsert({ plan, run, now, spanDays, from, to }: BatchParams) {
         WHEN fate = 'rejected' THEN CASE WHEN created_at + interval '3 days' <= ${now}::timestamptz THEN 'closed' ELSE 'rejected' END
         WHEN fate IN ('merged','submitted') THEN fate
         WHEN resolved_at IS NULL THEN CASE WHEN r_esc > 0.97 THEN 'suspended' WHEN r_acc < 0.2 THEN 'dispatched' ELSE 'in_progress' END
-        WHEN resolved_at + interval '5 days' <= ${now}::timestamptz THEN 'closed'
-        WHEN resolved_at + interval '3 days' <= ${now}::timestamptz THEN 'confirmed'
+        WHEN resolved_at + ${closeAfter} <= ${now}::timestamptz THEN 'closed'
+        WHEN resolved_at + ${confirmAfter} <= ${now}::timestamptz THEN 'confirmed'
         ELSE 'resolved'
       END,
       owner_id, owner_path, first_id, first_path,
       CASE WHEN owner_id = first_id THEN 0 WHEN owner_id = ${plan.district.id}::uuid THEN 2 ELSE 1 END,
-      created_at + CASE risk WHEN 'red' THEN interval '10 minutes' WHEN 'yellow' THEN interval '30 minutes' ELSE interval '2 hours' END,
-      created_at + CASE risk WHEN 'red' THEN interval '30 minutes' WHEN 'yellow' THEN interval '2 hours' ELSE interval '1 day' END,
+      created_at + ${byRisk('respond')},
+      created_at + ${byRisk('accept')},
       acc_at + sla,
       CASE WHEN fate <> 'submitted' THEN created_at + interval '1 minute' * (1 + r_acc * 20) END,
       accepted_at, resolved_at,
-      CASE WHEN resolved_at + interval '3 days' <= ${now}::timestamptz THEN resolved_at + interval '3 days' END,
-      CASE WHEN resolved_at + interval '5 days' <= ${now}::timestamptz THEN resolved_at + interval '5 days'
+      CASE WHEN resolved_at + ${confirmAfter} <= ${now}::timestamptz THEN resolved_at + ${confirmAfter} END,
+      CASE WHEN resolved_at + ${closeAfter} <= ${now}::timestamptz THEN resolved_at + ${closeAfter}
            WHEN fate = 'rejected' AND created_at + interval '3 days' <= ${now}::timestamptz THEN created_at + interval '3 days' END,
       fate IN ('accepted','submitted') AND resolved_at IS NULL AND acc_at + sla < ${now}::timestamptz,
-      CASE WHEN resolved_at + interval '5 days' <= ${now}::timestamptz THEN (ARRAY[5,5,5,4,4,3,2])[1 + floor(r_risk * 7)::int] END,
+      CASE WHEN resolved_at + ${closeAfter} <= ${now}::timestamptz THEN (ARRAY[5,5,5,4,4,3,2])[1 + floor(r_risk * 7)::int] END,
       '{"bulk": true}'::jsonb,
       tokens,
       created_at,
@@ -263,6 +301,7 @@ function batchInsert({ plan, run, now, spanDays, from, to }: BatchParams) {
 
 interface Prepared {
   plan: Plan;
+  sla: SyntheticSla;
   run: string;
   now: Date;
   spanDays: number;
@@ -275,7 +314,7 @@ async function insertBatches(db: Kysely<DB>, p: Prepared, onProgress?: (done: nu
   let done = 0;
   while (done < p.total) {
     const to = Math.min(p.total, done + p.batchSize);
-    const statement = batchInsert({ plan: p.plan, run: p.run, now: p.now, spanDays: p.spanDays, from: done + 1, to });
+    const statement = batchInsert({ plan: p.plan, sla: p.sla, run: p.run, now: p.now, spanDays: p.spanDays, from: done + 1, to });
     if (db.isTransaction) await statement.execute(db);
     else {
       await db.transaction().execute(async (trx) => {
@@ -297,6 +336,7 @@ export async function seedBulkCases(db: Kysely<DB>, opts: BulkCasesOptions): Pro
   const total = Math.max(0, Math.floor(opts.count));
   const prepared: Prepared = {
     plan: await loadPlan(db),
+    sla: syntheticSla(await readSetting(db, SLA_POLICY)),
     // Makes this run's tracking numbers unique without reading the existing ones.
     run: randomBytes(3).toString('hex').toUpperCase(),
     now: (opts.clock ?? systemClock).now(),

@@ -10,21 +10,6 @@ import type { OrdersTable } from './orders.tables.js';
 export type OrderRow = Selectable<OrdersTable>;
 export type OrderPatch = Updateable<OrdersTable>;
 
-export const ORDER_MATRIX_KEY = 'order_matrix';
-
-export function readSettingValue(db: Kysely<DB>, key: string) {
-  return db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
-}
-
-export function upsertSetting(db: Kysely<DB>, key: string, value: unknown, now: Date, userId: string) {
-  const json = JSON.stringify(value);
-  return db
-    .insertInto('settings')
-    .values({ key, value: json, updated_at: now, updated_by: userId })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value: json, updated_at: now, updated_by: userId }))
-    .execute();
-}
-
 export function insertOrders(db: Kysely<DB>, rows: Insertable<OrdersTable>[]) {
   return db.insertInto('orders').values(rows).returningAll().execute();
 }

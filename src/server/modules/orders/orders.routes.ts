@@ -3,7 +3,6 @@ import { requireActor } from '../../platform/auth.js';
 import type { AppContext, ApiModule } from '../../platform/context.js';
 import { pickLocale, type Locale } from '../../platform/messages.js';
 import type { Actor } from '../../platform/policies.js';
-import { requireSomewhere } from '../../platform/scope.js';
 import { CaseIdParams } from '../cases/cases.schemas.js';
 import * as repo from './orders.repo.js';
 import { presentOrder } from './orders.presenter.js';
@@ -62,13 +61,6 @@ export const ordersModule: ApiModule = async (api, ctx) => {
     return one(await service.confirmOrder(ctx, actor, req.params.id, req.body?.note), actor, req.headers['accept-language']);
   });
 
-  api.get('/config/order-matrix', { schema: { tags: ['config'] } }, async (req) => {
-    requireSomewhere(requireActor(req), 'case:read');
-    return service.readOrderMatrix(ctx.db);
-  });
-  api.put('/config/order-matrix', { schema: { tags: ['config'], body: Type.Object({}, { additionalProperties: true }) } }, async (req) =>
-    service.writeOrderMatrix(ctx, requireActor(req), req.body),
-  );
   api.get('/config/leader-ranks', { schema: { tags: ['config'], summary: 'Leader ranks, lowest first' } }, async (req) => {
     requireActor(req);
     return { items: LEADER_RANKS.map((r, i) => ({ code: r.code, name: r.zh, nameEn: r.en, order: i })) };

@@ -7,12 +7,11 @@
 import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { DB } from '../../db/schema.js';
-import { appendAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { l } from '../../platform/messages.js';
 import { ROLE_PERMISSIONS, can, type Actor, type Permission } from '../../platform/policies.js';
-import { requireDistrictWide, requireSomewhere } from '../../platform/scope.js';
+import { requireSomewhere } from '../../platform/scope.js';
 import { cancelTimers, scheduleTimer } from '../../platform/timers.js';
 import { inTransaction, type AfterCommit } from '../../platform/tx.js';
 import { canSee } from '../cases/actions.service.js';
@@ -20,10 +19,12 @@ import { HANDLING_ROLES, SUPERVISING_ROLES, notifyUnits, recordEvent, type Trx }
 import * as casesRepo from '../cases/cases.repo.js';
 import type { RiskLevel } from '../cases/grading.rules.js';
 import { STATE_NAMES, type CaseState } from '../cases/lifecycle.rules.js';
-import { workCalendar } from '../config/config.service.js';
+import { workCalendar } from '../cases/cases.settings.js';
+import { readSetting } from '../../platform/settings.js';
+import { ORDER_MATRIX } from './orders.settings.js';
 import * as repo from './orders.repo.js';
 import {
-  DEFAULT_ORDER_MATRIX, checkInFlags, matrixEntryFor, normaliseRank, orderDeadlines, orderTransition, validateOrderMatrix,
+  checkInFlags, matrixEntryFor, normaliseRank, orderDeadlines, orderTransition,
   type LeaderRank, type OrderAction, type OrderKind, type OrderMatrix, type OrderState,
 } from './orders.rules.js';
 
@@ -38,23 +39,8 @@ const KIND_NAMES: Record<OrderKind, { 'zh-CN': string; en: string }> = {
 
 const CLOSED_CASE_STATES = ['closed', 'merged', 'rejected'];
 
-export async function readOrderMatrix(db: Kysely<DB>): Promise<OrderMatrix> {
-  const row = await repo.readSettingValue(db, repo.ORDER_MATRIX_KEY);
-  return (row?.value as OrderMatrix | undefined) ?? DEFAULT_ORDER_MATRIX;
-}
-
-/** Validates and stores the matrix (district admins); 400 lists every problem with its path. */
-export async function writeOrderMatrix(ctx: AppContext, actor: Actor, value: unknown): Promise<OrderMatrix> {
-  requireDistrictWide(actor, 'config:write');
-  const checked = validateOrderMatrix(value, await workCalendar(ctx.db));
-  if (!checked.ok) {
-    throw AppError.brokenRules(checked.issues);
-  }
-  await inTransaction(ctx, async (trx) => {
-    await repo.upsertSetting(trx, repo.ORDER_MATRIX_KEY, checked.matrix, ctx.clock.now(), actor.id);
-    await appendAudit(trx, ctx.clock, { action: 'config.update', actor, targetType: 'setting', targetId: repo.ORDER_MATRIX_KEY, data: { value: checked.matrix } });
-  });
-  return checked.matrix;
+export function readOrderMatrix(db: Kysely<DB>): Promise<OrderMatrix> {
+  return readSetting(db, ORDER_MATRIX);
 }
 
 export interface IssueInput {

@@ -8,6 +8,7 @@ import type { Static } from 'typebox';
 import type {
   ConfirmBody, InfoBody, OtpBody, OtpVerifyBody, PublicCaseBody, PublicCaseCreated, RateBody,
 } from '../../server/modules/public/public.schemas.js';
+import type { OrgMapSchema } from '../../server/modules/orgs/orgs.schemas.js';
 
 /**
  * `POST /public/cases` body. The server builds its enumerations with a `literals()` helper whose static type
@@ -27,6 +28,8 @@ export type OtpCheck = Static<typeof OtpVerifyBody>;
 export type InfoRequest = Static<typeof InfoBody>;
 export type ConfirmRequest = Static<typeof ConfirmBody>;
 export type RateRequest = Static<typeof RateBody>;
+/** `GET /orgs/map`: the communities' boundaries for the location pin. */
+export type OrgMap = Static<typeof OrgMapSchema>;
 
 /** `GET /categories` item (no response schema yet). */
 export interface Category {

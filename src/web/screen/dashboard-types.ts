@@ -1,11 +1,12 @@
 /**
  * What the big screen reads from the API. The summary comes from the
  * server's response schema (type-only: nothing of the server is bundled);
- * the map and the case look-ups have no response schema yet and are stated
- * here and in shared/case-types.ts.
+ * so do the map's boundaries. The case look-ups have no response schema yet
+ * and are stated in shared/case-types.ts.
  */
 import type { Static } from 'typebox';
 import type { SummarySchema } from '../../server/modules/dashboard/dashboard.schemas.js';
+import type { OrgMapSchema } from '../../server/modules/orgs/orgs.schemas.js';
 import type { CaseView } from '../shared/case-types.js';
 
 /** `GET /dashboard/summary`. */
@@ -14,13 +15,9 @@ export type Summary = Static<typeof SummarySchema>;
 export type UnitFigures = Summary['communities'][number];
 export type RiskLevel = UnitFigures['level'];
 
-/** A feature of `GET /orgs/map` (no response schema on that route yet). */
-export interface MapFeature {
-  type: 'Feature';
-  id: string;
-  geometry: unknown;
-  properties: { id: string; name: string; type: string; parentId: string | null; sample: boolean };
-}
+/** `GET /orgs/map`: the units' boundaries as GeoJSON. */
+export type OrgMap = Static<typeof OrgMapSchema>;
+export type MapFeature = OrgMap['features'][number];
 
 /** The parts of a case the live feed shows. */
 export type FeedCase = Pick<CaseView, 'id' | 'trackingNo' | 'title' | 'riskLevel' | 'createdAt'>;

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../shared/api.js';
-import type { MapFeature } from './dashboard-types.js';
+import type { MapFeature, OrgMap } from './dashboard-types.js';
 
 /**
  * The boundaries of `GET /orgs/map`, loaded once and again after an upload. `version` changes with each
@@ -11,7 +11,7 @@ export function useOrgMap() {
   const [version, setVersion] = useState(0);
   const reload = useCallback(
     () =>
-      api.get<{ features: MapFeature[] }>('/orgs/map').then((fc) => {
+      api.get<OrgMap>('/orgs/map').then((fc) => {
         setFeatures(fc.features);
         setVersion((v) => v + 1);
       }),

@@ -4,7 +4,7 @@ import type { ApiModule } from '../../platform/context.js';
 import { requireSomewhere } from '../../platform/scope.js';
 import { presentBuilding, presentOrg } from './orgs.presenter.js';
 import {
-  BuildingListQuery, BuildingSchema, CreateOrgBody, IdParams, OrgListQuery, OrgSchema, UpdateOrgBody, pageOf, paged,
+  BuildingListQuery, BuildingSchema, CreateOrgBody, DepartmentDirectorySchema, IdParams, OrgListQuery, OrgMapSchema, OrgSchema, UpdateOrgBody, pageOf, paged,
 } from './orgs.schemas.js';
 import * as service from './orgs.service.js';
 import { applyOrgImport, parseOrgFile } from './orgs.import.js';
@@ -17,13 +17,13 @@ export const orgsModule: ApiModule = async (api, ctx) => {
     return pageOf(result.rows.map((r) => presentOrg(r)), result.total, result.page, result.pageSize);
   });
 
-  api.get('/orgs/map', { schema: { tags, summary: 'GeoJSON of subdistricts and communities (schematic in the demo)' } }, async () =>
+  api.get('/orgs/map', { schema: { tags, summary: 'GeoJSON of subdistricts and communities (schematic in the demo)', response: { 200: OrgMapSchema } } }, async () =>
     service.mapFeatures(ctx),
   );
 
   // Every staff member may address any department (dispatch, orders), so the directory of
   // departments is readable outside one's own subtree: names and codes only.
-  api.get('/orgs/departments', { schema: { tags, summary: 'All active departments (directory for dispatch and orders)' } }, async (req) => {
+  api.get('/orgs/departments', { schema: { tags, summary: 'All active departments (directory for dispatch and orders)', response: { 200: DepartmentDirectorySchema } } }, async (req) => {
     requireSomewhere(requireActor(req), 'org:read');
     const rows = await service.departmentDirectory(ctx);
     return { items: rows.map((r) => ({ id: r.id, code: r.code, name: r.name, nameEn: r.name_en, parentId: r.parent_id })) };

@@ -29,6 +29,34 @@ export const OrgSchema = Type.Object({
   geometry: Type.Optional(Type.Union([Type.Unknown(), Type.Null()])),
 });
 
+/** `GET /orgs/map`: the units with a boundary, as GeoJSON (the big screen's map, the portal's location picker). */
+export const OrgMapSchema = Type.Object({
+  type: Type.Literal('FeatureCollection'),
+  features: Type.Array(
+    Type.Object({
+      type: Type.Literal('Feature'),
+      id: Type.String(),
+      geometry: Type.Unknown(),
+      properties: Type.Object({
+        id: Type.String(),
+        code: Type.String(),
+        name: Type.String(),
+        nameEn: Type.Union([Type.String(), Type.Null()]),
+        type: Type.String(),
+        parentId: Type.Union([Type.String(), Type.Null()]),
+        sample: Type.Boolean(),
+      }),
+    }),
+  ),
+});
+
+/** `GET /orgs/departments`: names and codes of every active department (dispatch and order pickers). */
+export const DepartmentDirectorySchema = Type.Object({
+  items: Type.Array(
+    Type.Object({ id: Type.String(), code: Type.String(), name: Type.String(), nameEn: Type.Union([Type.String(), Type.Null()]), parentId: Type.Union([Type.String(), Type.Null()]) }),
+  ),
+});
+
 export const OrgListQuery = Type.Object(
   {
     type: Type.Optional(OrgTypeSchema),

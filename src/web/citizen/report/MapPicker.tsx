@@ -5,12 +5,13 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { portalApi } from '../portal-api.js';
+import type { OrgMap } from '../portal-types.js';
 
 type Ring = [number, number][];
-interface Feature {
+/** A map feature with its GeoJSON geometry spelled out (the schema leaves it open). */
+type Feature = Omit<OrgMap['features'][number], 'geometry'> & {
   geometry: { type: 'Polygon'; coordinates: Ring[] } | { type: 'MultiPolygon'; coordinates: Ring[][] } | { type: string; coordinates: unknown };
-  properties: { id: string; name: string; nameEn: string | null; type: string };
-}
+};
 
 const W = 1000;
 
@@ -24,8 +25,8 @@ export function MapPicker(props: { value: { lat: number; lng: number } | null; o
   const [features, setFeatures] = useState<Feature[] | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
-    portalApi.get<{ features: Feature[] }>('/orgs/map')
-      .then((fc) => setFeatures(fc.features.filter((f) => f.properties.type === 'community')))
+    portalApi.get<OrgMap>('/orgs/map')
+      .then((fc) => setFeatures((fc.features as Feature[]).filter((f) => f.properties.type === 'community')))
       .catch(() => setFailed(true));
   }, []);
 

@@ -4,6 +4,8 @@
  * category names and risk reasons), and on demand (`reload`, live events).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Static } from 'typebox';
+import type { DepartmentDirectorySchema } from '../../../server/modules/orgs/orgs.schemas.js';
 import { api, ApiError, getToken, isMissingEndpoint } from '../../shared/api.js';
 import { useI18n } from '../i18n.js';
 
@@ -87,7 +89,7 @@ function orgDirectory(): Promise<Map<string, OrgEntry>> {
       if (map.size >= res.total || res.items.length === 0) break;
     }
     // Departments are named everywhere (dispatch, orders) even outside the user's subtree.
-    const departments = await api.get<{ items: (OrgEntry & { id: string })[] }>('/orgs/departments');
+    const departments = await api.get<Static<typeof DepartmentDirectorySchema>>('/orgs/departments');
     for (const d of departments.items) if (!map.has(d.id)) map.set(d.id, { name: d.name, nameEn: d.nameEn });
     return map;
   })().catch(() => new Map<string, OrgEntry>());

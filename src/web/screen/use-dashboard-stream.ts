@@ -1,6 +1,6 @@
-import { useEffect, useRef } from 'react';
 import { getToken } from '../shared/api.js';
 import { FIGURE_EVENT_NAMES, useEventStream, type LiveEvent, type StreamStatus } from '../shared/sse.js';
+import { useThrottled } from '../shared/use-throttled.js';
 
 const COALESCE_MS = 300;
 
@@ -10,20 +10,7 @@ const COALESCE_MS = 300;
  * goes to `onEvent` (the live feed). Returns the connection status for the header.
  */
 export function useDashboardStream(orgId: string | null, onStale: () => void, onEvent: (event: LiveEvent) => void): StreamStatus {
-  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const stale = useRef(onStale);
-  stale.current = onStale;
-  const refresh = () => {
-    if (pending.current) return;
-    pending.current = setTimeout(() => {
-      pending.current = null;
-      stale.current();
-    }, COALESCE_MS);
-  };
-  useEffect(() => () => {
-    if (pending.current) clearTimeout(pending.current);
-    pending.current = null;
-  }, [orgId]);
+  const refresh = useThrottled(onStale, COALESCE_MS);
   return useEventStream({
     path: '/dashboard/stream',
     token: getToken(),

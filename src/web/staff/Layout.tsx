@@ -17,7 +17,8 @@ import { useLiveEvents, useLiveStatus } from '../shared/sse.js';
 import { formatDateTime, useServerNow } from '../shared/time.js';
 import { useAuth } from './auth.js';
 import { ChangePasswordDialog } from './components/ChangePassword.js';
-import { useApi, useThrottled } from './components/data.js';
+import { useApi } from './components/data.js';
+import { useThrottled } from '../shared/use-throttled.js';
 import { useI18n, type MessageKey } from './i18n.js';
 import { Link, navigate } from './router.js';
 

@@ -23,10 +23,10 @@ import { openDatabase } from '../src/server/db/database.js';
 import { migrateToLatest } from '../src/server/db/migrate.js';
 import { loadActor } from '../src/server/platform/auth.js';
 import { systemClock } from '../src/server/platform/clock.js';
-import { progressReporter, seedBulkCases, stepReporter } from '../src/server/modules/demo/bulk-cases.js';
-import { seedDemo } from '../src/server/modules/demo/demo.seed.js';
-import { driftAgainstCases, rebuildCounters } from '../src/server/modules/dashboard/dashboard.repo.js';
-import { getNaiveSummary, getSummary } from '../src/server/modules/dashboard/dashboard.service.js';
+import { progressReporter, seedBulkCases, stepReporter } from '../src/server/modules/demo/index.js';
+import { seedDemo } from '../src/server/modules/demo/index.js';
+import { driftAgainstCases, rebuildCounters } from '../src/server/modules/dashboard/index.js';
+import { getNaiveSummary, getSummary } from '../src/server/modules/dashboard/index.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { caseSearchText } from '../src/server/modules/cases/search.rules.js';
+import { caseSearchText } from '../src/server/modules/cases/index.js';
 import { caseBody, percentile, progress, rng, type BuildingRef } from './case-samples.js';
 import { cpuBreakdown, cpuProbe, cpuSampler, postmasterPid, getJson, httpRequest, loadAverage, login, machineLine, serverCpuSeconds, startServer } from './bench-support.js';
 

@@ -23,11 +23,11 @@ import { Kysely, PostgresDialect, type CompiledQuery } from 'kysely';
 import pg from 'pg';
 import type { DB } from '../src/server/db/schema.js';
 import { loadActor } from '../src/server/platform/auth.js';
-import { listCases } from '../src/server/modules/cases/cases.repo.js';
-import { SLA_POLICY } from '../src/server/modules/cases/cases.settings.js';
-import { syntheticSla } from '../src/server/modules/demo/bulk-cases.js';
+import { SLA_POLICY } from '../src/server/modules/cases/index.js';
+import { syntheticSla } from '../src/server/modules/demo/index.js';
 import { readSetting } from '../src/server/platform/settings.js';
-import { caseSearchText, searchQuery } from '../src/server/modules/cases/search.rules.js';
+import { listCases } from '../src/server/modules/cases/index.js';
+import { caseSearchText, searchQuery } from '../src/server/modules/cases/index.js';
 import { SEARCH_WORDS, percentile, pick, progress, rng, sampleText } from './case-samples.js';
 import { cpuBreakdown, cpuProbe, getJson, loadAverage, login, machineLine, postmasterPid, startServer } from './bench-support.js';
 

@@ -23,8 +23,8 @@ import { openDatabase } from '../src/server/db/database.js';
 import { migrateToLatest } from '../src/server/db/migrate.js';
 import { loadActor } from '../src/server/platform/auth.js';
 import { systemClock } from '../src/server/platform/clock.js';
-import { createCase } from '../src/server/modules/cases/intake.service.js';
-import { seedDemo } from '../src/server/modules/demo/demo.seed.js';
+import { createCase } from '../src/server/modules/cases/index.js';
+import { seedDemo } from '../src/server/modules/demo/index.js';
 
 const now = () => performance.timeOrigin + performance.now();
 /** The 1, 5 and 15 minute load averages: the shared VM is busy with other work, which moves p99. */

@@ -22,10 +22,11 @@ import type { AppContext } from './platform/context.js';
 import { installErrorHandling, replyWithError } from './platform/http-errors.js';
 import { createMetrics, installMetrics, type Metrics } from './platform/metrics.js';
 import { createRealtime } from './platform/realtime.js';
-import { apiModules } from './modules/index.js';
+import { MODULES } from './modules/index.js';
+import { composeModules } from './platform/modules.js';
 import { installWeb } from './platform/web.js';
 import { serializeRequest } from './platform/request-log.js';
-import { installQrRedirect } from './modules/qr/qr.routes.js';
+import { installQrRedirect } from './modules/qr/index.js';
 
 export interface BuildOptions {
   config: Config;
@@ -62,7 +63,9 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
 
   const realtime = await createRealtime(opts.database, app.log);
   app.addHook('onClose', async () => realtime.close());
-  const ctx: AppContext = { config, database: opts.database, db: opts.database.db, clock: opts.clock, log: app.log, realtime };
+  // The one registry: every module's routes, timer kinds, outbox topics and sweepers (platform/modules.ts).
+  const { routes, sweepers } = composeModules(MODULES);
+  const ctx: AppContext = { config, database: opts.database, db: opts.database.db, clock: opts.clock, log: app.log, realtime, sweepers };
   const metrics = createMetrics();
   app.decorate('ctx', ctx);
   app.decorate('metrics', metrics);
@@ -124,7 +127,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
 
   await app.register(
     async (api) => {
-      for (const register of apiModules) await register(api, ctx);
+      for (const register of routes) await register(api, ctx);
     },
     { prefix: '/api/v1' },
   );

@@ -12,15 +12,15 @@ import { auditSettingsFor, configureAudit, verifyAudit } from './platform/audit.
 import { systemClock } from './platform/clock.js';
 import { AppError } from './platform/errors.js';
 import { translate, translateField } from './platform/messages.js';
-import { seedDemo } from './modules/demo/demo.seed.js';
-import { progressReporter, seedBulkCases, stepReporter } from './modules/demo/bulk-cases.js';
-import { reconcile } from './modules/dashboard/dashboard.service.js';
-import { applyOrgImport, parseOrgFile } from './modules/orgs/orgs.import.js';
-import { findOrgByCode } from './modules/orgs/orgs.repo.js';
-import { findUserByUsername } from './modules/users/users.repo.js';
-import { createUser, setPassword, setRoles, type RoleGrant } from './modules/users/users.service.js';
+import { seedDemo } from './modules/demo/index.js';
+import { progressReporter, seedBulkCases, stepReporter } from './modules/demo/index.js';
+import { reconcile } from './modules/dashboard/index.js';
+import { applyOrgImport, parseOrgFile } from './modules/orgs/index.js';
+import { findOrgByCode } from './modules/orgs/index.js';
+import { findUserByUsername } from './modules/users/index.js';
+import { createUser, setPassword, setRoles, type RoleGrant } from './modules/users/index.js';
 import { serve } from './serve.js';
-import { qrPostersCommand } from './modules/qr/qr.cli.js';
+import { qrPostersCommand } from './modules/qr/index.js';
 
 interface GlobalOpts {
   dataDir?: string;

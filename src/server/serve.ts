@@ -21,7 +21,7 @@ import { auditSettingsFor, configureAudit } from './platform/audit.js';
 import { createCheckpointer, startCheckpointer } from './platform/audit-checkpoints.js';
 import { systemClock, TestClock } from './platform/clock.js';
 import { startScheduler } from './platform/scheduler.js';
-import { seedDemo } from './modules/demo/demo.seed.js';
+import { seedDemo } from './modules/demo/index.js';
 
 export async function serve(config: Config): Promise<void> {
   // The audit key first: without it (PostgreSQL in production) the server refuses to start, before touching anything.

@@ -17,7 +17,12 @@ export interface AppContext {
   log: FastifyBaseLogger;
   /** Event bus behind the SSE stream; publish after commit only. */
   realtime: Realtime;
+  /** The background work composed from every module's definitions (timers, outbox, own sweepers), in order. */
+  sweepers: readonly Sweeper[];
 }
+
+/** A unit of background work: processes one bounded batch, returns how many rows it handled. */
+export type Sweeper = (ctx: AppContext) => Promise<number>;
 
 
 /** The Fastify instance modules register their routes on (under /api/v1). */

@@ -8,12 +8,11 @@
  */
 import { sql, type Kysely, type Selectable, type SqlBool, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
-import type { OutboxTable } from '../modules/cases/cases.tables.js';
+import type { OutboxTable } from './platform.tables.js';
 import type { AppContext } from './context.js';
 import { afterFailure, errorText, MAX_WHOLE_BATCH, processBatch, processNext, type RetryPolicy } from './jobs.js';
-import type { Sweeper } from './scheduler.js';
+import type { Sweeper } from './context.js';
 import type { AfterCommit } from './tx.js';
-import './platform-jobs.tables.js';
 
 /** An outbox row as deliverers see it. */
 export type OutboxRow = Selectable<OutboxTable>;

@@ -2,21 +2,20 @@
  * Drives background work (timer sweeps, outbox delivery). The database rows are
  * the source of truth; this loop only polls them, so a restart loses nothing.
  */
-import type { AppContext } from './context.js';
-import { sweepers } from '../modules/index.js';
+import type { AppContext, Sweeper } from './context.js';
 
-/** A unit of background work: processes one bounded batch, returns how many rows it handled. */
-export type Sweeper = (ctx: AppContext) => Promise<number>;
+export type { Sweeper };
 
 /**
- * Runs every sweeper until none has work left (bounded), so that when it
- * returns, everything due by `ctx.clock.now()` has been processed.
+ * Runs every sweeper of the app (`ctx.sweepers`, composed in app.ts) until
+ * none has work left (bounded), so that when it returns, everything due by
+ * `ctx.clock.now()` has been processed.
  */
 export async function runDueWork(ctx: AppContext, maxRounds = 1000): Promise<number> {
   let total = 0;
   for (let round = 0; round < maxRounds; round++) {
     let handled = 0;
-    for (const sweep of sweepers) handled += await sweep(ctx);
+    for (const sweep of ctx.sweepers) handled += await sweep(ctx);
     total += handled;
     if (handled === 0) break;
   }

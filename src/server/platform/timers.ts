@@ -6,12 +6,11 @@
  */
 import { sql, type Kysely, type Selectable, type SqlBool, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
-import type { TimersTable } from '../modules/cases/cases.tables.js';
+import type { TimersTable } from './platform.tables.js';
 import type { AppContext } from './context.js';
 import { afterFailure, errorText, processNext, type RetryPolicy } from './jobs.js';
-import type { Sweeper } from './scheduler.js';
+import type { Sweeper } from './context.js';
 import type { AfterCommit } from './tx.js';
-import './platform-jobs.tables.js';
 
 /** A timer row as handlers see it. `due_at` is always the original deadline, also on retries. */
 export type TimerRow = Selectable<TimersTable>;
@@ -153,8 +152,8 @@ export async function timersDue(db: Kysely<DB>, now: Date): Promise<number> {
  * A sweeper that fires due timers (`due_at <= now`, or `retry_at <= now` after
  * a failure), at most `batchSize` per call, each in its own transaction
  * (convention 6: a row is claimed, fired and marked in one commit, so retries
- * and parallel workers are harmless). `handlers` is read at sweep time, so
- * modules may register kinds after the sweeper is created. A kind without a
+ * and parallel workers are harmless). `handlers` comes from the app's one
+ * registry (platform/background.ts, composed in app.ts). A kind without a
  * handler is a failure recorded on the row (it backs off and is retried, which
  * covers a rolling deploy where an older process lacks the handler).
  */

@@ -11,7 +11,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { seedDemo } from '../modules/demo/demo.seed.js';
+import { seedDemo } from '../modules/demo/index.js';
 
 export type TemplateKind = 'empty' | 'demo';
 export const TEST_PASSWORD = 'Demo@2026';

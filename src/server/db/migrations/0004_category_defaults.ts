@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import { DEFAULT_CATEGORIES } from '../../modules/cases/catalogue.data.js';
+import { DEFAULT_CATEGORIES } from '../../modules/cases/index.js';
 
 /** The default category catalogue. Later edits happen through the admin API; this never overwrites them. */
 export async function up(db: Kysely<unknown>): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../schema.js';
 import { writeSettingDefaults } from '../../platform/settings.js';
-import { SETTINGS } from '../../modules/config/config.registry.js';
+import { SETTINGS } from '../../modules/config/index.js';
 
 /**
  * Every policy of the settings registry as a row, so a district reads, exports and edits what applies instead of

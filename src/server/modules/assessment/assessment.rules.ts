@@ -3,8 +3,8 @@
  * periods in the district's zone, the rates and their direction, the weights
  * (data, editable by the district) and the score.
  */
-import { SHANGHAI_OFFSET_MS } from '../cases/deadlines.rules.js';
-import type { ValidationIssue } from '../cases/grading.rules.js';
+import { SHANGHAI_OFFSET_MS } from '../cases/index.js';
+import type { ValidationIssue } from '../cases/index.js';
 import { COMMON_REASONS, l } from '../../platform/messages.js';
 
 export const PERIODS = ['day', 'week', 'month', 'quarter'] as const;

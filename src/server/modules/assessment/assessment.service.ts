@@ -11,7 +11,7 @@ import { can, scopeRoots, type Actor } from '../../platform/policies.js';
 import { requireSomewhere } from '../../platform/scope.js';
 import { readSetting } from '../../platform/settings.js';
 import { ASSESSMENT_WEIGHTS } from './assessment.settings.js';
-import { shanghaiDate } from '../cases/deadlines.rules.js';
+import { shanghaiDate } from '../cases/index.js';
 import * as repo from './assessment.repo.js';
 import {
   DEDUCTIONS, RATES, isValidDate, periodRange, rate, score,

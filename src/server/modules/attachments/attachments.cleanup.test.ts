@@ -10,8 +10,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runDueWork } from '../../platform/scheduler.js';
 import { createTestApp, type TestApp } from '../../testing/test-app.js';
-import { findOrgByCode } from '../orgs/orgs.repo.js';
-import { phoneFingerprint } from '../public/otp.service.js';
+import { findOrgByCode } from '../orgs/index.js';
+import { phoneFingerprint } from '../public/index.js';
 
 // A seam to put a sweep exactly between intake's check of its uploads and its write:
 // the real read, then (once, when armed) whatever the test wants to happen in that gap.

@@ -20,23 +20,21 @@
  * `attachments_all_linked` check, migration 0013).
  */
 import { Type, type Static } from 'typebox';
-import { Compile } from 'typebox/compile';
 import type { AppContext } from '../../platform/context.js';
-import { PermanentJobError } from '../../platform/jobs.js';
 import { metricsOf } from '../../platform/metrics.js';
-import { externalDeliverer, insertOutboxQuery, outboxMessage, type Deliverers } from '../../platform/outbox.js';
-import type { Sweeper } from '../../platform/scheduler.js';
+import { externalDeliverer, insertOutboxQuery } from '../../platform/outbox.js';
+import { defineTopic, outboxTopic, topicMessage, type OutboxTopicDefinition } from '../../platform/background.js';
+import type { Sweeper } from '../../platform/context.js';
 import { inTransaction } from '../../platform/tx.js';
 import * as repo from './attachments.repo.js';
 import { ORPHAN_GRACE_MS, ORPHAN_SWEEP_BATCH } from './attachments.rules.js';
 import { removeStoredFile } from './attachments.service.js';
 
-export const TOPIC_DELETE_FILE = 'attachments.delete_file';
-
 /** The message that removes a deleted attachment's file. */
 export const DeleteFilePayload = Type.Object({ attachmentId: Type.String(), storageKey: Type.String({ minLength: 1 }) }, { additionalProperties: false });
 export type DeleteFilePayload = Static<typeof DeleteFilePayload>;
-const deleteFileValidator = Compile(DeleteFilePayload);
+export const DELETE_FILE_TOPIC = outboxTopic('attachments.delete_file', DeleteFilePayload);
+export const TOPIC_DELETE_FILE = DELETE_FILE_TOPIC.name;
 
 /**
  * Deletes up to `limit` uploads that have been on no case for longer than the
@@ -50,7 +48,7 @@ export async function sweepOrphanUploads(ctx: AppContext, limit = ORPHAN_SWEEP_B
   const deleted = await inTransaction(ctx, async (trx) => {
     const rows = await repo.deleteOrphans(trx, cutoff, limit);
     if (rows.length > 0) {
-      const messages = rows.map((r) => outboxMessage(TOPIC_DELETE_FILE, { attachmentId: r.id, storageKey: r.storage_key } satisfies DeleteFilePayload, now));
+      const messages = rows.map((r) => topicMessage(DELETE_FILE_TOPIC, { attachmentId: r.id, storageKey: r.storage_key }, now));
       await insertOutboxQuery(trx, messages).execute();
     }
     return rows;
@@ -92,9 +90,12 @@ export const orphanUploadSweeper: Sweeper = async (ctx) => {
  * transaction, so this is an external deliverer (one message per
  * transaction, at least once); removing twice is harmless.
  */
-export const attachmentDeliverers: Deliverers = {
-  [TOPIC_DELETE_FILE]: externalDeliverer(async (_trx, ctx, row) => {
-    if (!deleteFileValidator.Check(row.payload)) throw new PermanentJobError(`invalid ${TOPIC_DELETE_FILE} payload`);
-    await removeStoredFile(ctx, row.payload.storageKey);
-  }),
-};
+export const attachmentTopics: readonly OutboxTopicDefinition[] = [
+  defineTopic(
+    DELETE_FILE_TOPIC,
+    externalDeliverer(async (_trx, ctx, row) => {
+      // The registry has checked the payload against DeleteFilePayload.
+      await removeStoredFile(ctx, (row.payload as DeleteFilePayload).storageKey);
+    }),
+  ),
+];

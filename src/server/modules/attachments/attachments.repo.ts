@@ -1,8 +1,7 @@
 /** All SQL of the attachments module. */
 import { sql, type Insertable, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import type { AttachmentsTable } from '../cases/cases.tables.js';
-import '../public/public.tables.js';
+import type { AttachmentsTable } from './attachments.tables.js';
 
 export function insertAttachment(db: Kysely<DB>, row: Insertable<AttachmentsTable>) {
   return db.insertInto('attachments').values(row).returningAll().executeTakeFirstOrThrow();

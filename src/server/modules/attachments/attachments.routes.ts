@@ -10,7 +10,7 @@ import { Type } from 'typebox';
 import type { ApiModule, AppContext } from '../../platform/context.js';
 import { AppError, isAppError } from '../../platform/errors.js';
 import { l } from '../../platform/messages.js';
-import { verifiedPhone } from '../public/otp.service.js';
+import { verifiedPhone } from '../public/index.js';
 import { contentDisposition, MAX_UPLOAD_BYTES, ORPHAN_GRACE_MS, RESIDENT_DAILY_MAX_BYTES, RESIDENT_DAILY_MAX_FILES } from './attachments.rules.js';
 import * as service from './attachments.service.js';
 

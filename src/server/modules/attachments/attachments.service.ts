@@ -20,8 +20,8 @@ import { l } from '../../platform/messages.js';
 import { inTransaction } from '../../platform/tx.js';
 import type { Actor } from '../../platform/policies.js';
 import { requireSomewhere } from '../../platform/scope.js';
-import { canSee } from '../cases/actions.service.js';
-import { phoneFingerprint } from '../public/otp.service.js';
+import { canSee } from '../cases/index.js';
+import { phoneFingerprint } from '../public/index.js';
 import * as repo from './attachments.repo.js';
 import {
   MAX_UPLOAD_BYTES, RESIDENT_DAILY_MAX_BYTES, RESIDENT_DAILY_MAX_FILES, judgeDailyQuota, judgeUpload, safeFileName, shanghaiDay, storageKey,

@@ -7,10 +7,11 @@
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { l } from '../../platform/messages.js';
-import { can, type Actor, type Permission } from '../../platform/policies.js';
+import type { Actor } from '../../platform/policies.js';
 import { inTransaction, type AfterCommit } from '../../platform/tx.js';
 import { cancelTimers, scheduleTimer } from '../../platform/timers.js';
-import type { OrgType } from '../../db/foundation.tables.js';
+import { timerInput } from '../../platform/background.js';
+import type { OrgType } from '../orgs/index.js';
 import {
   MAJOR_ESCALATION_RESOLVE, computeDeadlines, deadlineFor, remainingOnSuspend, resumeDeadline, targetsFor, type Remaining,
   type WorkCalendar, type SlaPolicy,
@@ -20,10 +21,11 @@ import type { RiskLevel } from './grading.rules.js';
 import * as repo from './cases.repo.js';
 import { clockKinds, deadlineFlags, escalationTarget, runningClocks } from './cases.rules.js';
 import {
-  HANDLING_ROLES, SUPERVISING_ROLES, TIMER_AUTO_CONFIRM, clockFactsOf, lineOf, notifyUnits, publishAfterCommit, recordEvent,
+  AUTO_CONFIRM_TIMER, HANDLING_ROLES, SUPERVISING_ROLES, TIMER_AUTO_CONFIRM, clockFactsOf, lineOf, notifyUnits, publishAfterCommit, recordEvent,
   resolveStartOf, slaContext, syncClockTimers, type EventActor, type Trx,
 } from './cases.effects.js';
 import { alertRed } from './intake.service.js';
+import { canSee, mayAct } from './cases.access.js';
 
 export interface ActionInput {
   action: CaseAction;
@@ -36,46 +38,7 @@ export interface ActionInput {
   attachmentIds?: string[];
 }
 
-const PERMISSION: Record<CaseAction, Permission[]> = {
-  respond: ['case:handle', 'case:intake'],
-  accept: ['case:handle'],
-  reject: ['case:handle'],
-  dispatch: ['case:dispatch'],
-  transfer: ['case:dispatch', 'case:handle'],
-  escalate: ['case:handle'],
-  start: ['case:handle'],
-  resolve: ['case:handle'],
-  confirm: ['case:handle'],
-  reopen: ['case:handle', 'case:supervise'],
-  close: ['case:handle'],
-  suspend: ['case:handle'],
-  resume: ['case:handle'],
-  merge: ['case:handle'],
-  comment: ['case:read'],
-  regrade: ['case:handle', 'case:supervise'],
-  add_info: ['case:handle', 'case:intake'],
-};
-
 const NOTE_REQUIRED: CaseAction[] = ['reject', 'resolve', 'reopen', 'suspend', 'comment', 'regrade', 'escalate', 'transfer'];
-
-/**
- * What the first-receiving unit keeps once a case has moved on (首接负责): it answers to the resident, so it may
- * note, confirm the result with them, reopen on their complaint and close; working the case belongs to the owner.
- */
-const FIRST_RECEIVER_ACTIONS: readonly CaseAction[] = ['comment', 'confirm', 'reopen', 'close'];
-
-/**
- * Whether the actor may take `action` on this case: the permission held on the owner unit or an ancestor of it;
- * for the resident-facing actions above, on the first-receiving unit's subtree too.
- */
-export function mayAct(actor: Actor, row: Pick<repo.CaseRow, 'owner_path' | 'first_path'>, action: CaseAction): boolean {
-  const paths = FIRST_RECEIVER_ACTIONS.includes(action) ? [row.owner_path, row.first_path] : [row.owner_path];
-  return PERMISSION[action].some((p) => paths.some((path) => can(actor, p, path)));
-}
-
-export function canSee(actor: Actor, row: Pick<repo.CaseRow, 'owner_path' | 'first_path'>): boolean {
-  return can(actor, 'case:read', row.owner_path) || can(actor, 'case:read', row.first_path);
-}
 
 interface Applied {
   patch: repo.CasePatch;
@@ -256,7 +219,7 @@ async function applyEffects(
         patch: { resolved_at: now },
         data: {},
         after: async (updated) => {
-          await scheduleTimer(trx, { kind: TIMER_AUTO_CONFIRM, subjectId: updated.id, dueAt: new Date(now.getTime() + policy.autoConfirmDays * 86_400_000), payload: { resolvedAt: now.toISOString() }, now });
+          await scheduleTimer(trx, timerInput(AUTO_CONFIRM_TIMER, { subjectId: updated.id, dueAt: new Date(now.getTime() + policy.autoConfirmDays * 86_400_000), payload: { resolvedAt: now.toISOString() }, now }));
         },
       };
     case 'confirm':

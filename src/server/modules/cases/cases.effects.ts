@@ -6,17 +6,26 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { AppContext } from '../../platform/context.js';
-import { insertOutboxQuery, outboxMessage } from '../../platform/outbox.js';
+import { insertOutboxQuery } from '../../platform/outbox.js';
 import { cancelTimers, scheduleTimers, type ScheduleTimerInput } from '../../platform/timers.js';
+import { timerInput, timerKind, topicMessage } from '../../platform/background.js';
+import { NOTIFY_TOPIC } from '../notifications/index.js';
+import { Type } from 'typebox';
 import type { AfterCommit } from '../../platform/tx.js';
-import { ancestorIds } from '../orgs/orgs.rules.js';
+import { ancestorIds } from '../orgs/index.js';
 import { targetsFor, warningAt, type WorkCalendar } from './deadlines.rules.js';
 import * as repo from './cases.repo.js';
 import { clockKinds, runningClocks, type ClockFacts, type SlaClockName } from './cases.rules.js';
 
-export const TIMER_WARN = 'case.warn';
-export const TIMER_BREACH = 'case.breach';
-export const TIMER_AUTO_CONFIRM = 'case.auto_confirm';
+/** A deadline timer's payload: the clock and the deadline it was set for (a stale timer finds them changed). */
+const ClockTimerPayload = Type.Object({ clock: Type.Union([Type.Literal('respond'), Type.Literal('accept'), Type.Literal('resolve')]), dueAt: Type.String() });
+export const WARN_TIMER = timerKind('case.warn', ClockTimerPayload);
+export const BREACH_TIMER = timerKind('case.breach', ClockTimerPayload);
+/** Set at resolution: `resolvedAt` tells a later resolution's timer from this one's. */
+export const AUTO_CONFIRM_TIMER = timerKind('case.auto_confirm', Type.Object({ resolvedAt: Type.String() }));
+export const TIMER_WARN = WARN_TIMER.name;
+export const TIMER_BREACH = BREACH_TIMER.name;
+export const TIMER_AUTO_CONFIRM = AUTO_CONFIRM_TIMER.name;
 export const CLOCK_TIMER_KINDS = [TIMER_WARN, TIMER_BREACH] as const;
 
 export type EventActor =
@@ -92,8 +101,8 @@ export function clockTimers(row: ClockSubject, now: Date, calendar: WorkCalendar
   for (const c of runningClocks(clockFactsOf(row), kinds)) {
     const payload = { clock: c.clock, dueAt: c.due.toISOString() };
     const warnAt = warningAt(c.start, c.due, 0.8, calendar, c.kind);
-    if (warnAt.getTime() > now.getTime()) timers.push({ kind: TIMER_WARN, subjectId: row.id, dueAt: warnAt, payload, now });
-    timers.push({ kind: TIMER_BREACH, subjectId: row.id, dueAt: c.due, payload, now });
+    if (warnAt.getTime() > now.getTime()) timers.push(timerInput(WARN_TIMER, { subjectId: row.id, dueAt: warnAt, payload, now }));
+    timers.push(timerInput(BREACH_TIMER, { subjectId: row.id, dueAt: c.due, payload, now }));
   }
   return timers;
 }
@@ -112,8 +121,8 @@ export interface NotifyInput {
 
 /** The outbox message `notifyUnits` queues, for callers that write several rows in one statement. */
 export function notifyMessage(now: Date, n: NotifyInput) {
-  return outboxMessage(
-    'notify',
+  return topicMessage(
+    NOTIFY_TOPIC,
     { recipients: { orgIds: n.orgIds, roles: n.roles }, kind: n.kind, title: n.title, body: n.body ?? '', caseId: n.caseId, data: n.data ?? {} },
     now,
   );

@@ -8,9 +8,9 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { AppError } from '../../platform/errors.js';
 import { l } from '../../platform/messages.js';
-import { containsPoint } from '../orgs/geometry.rules.js';
+import { containsPoint } from '../orgs/index.js';
 import * as repo from './cases.repo.js';
-import { buildingByCode, orgDirectory } from '../orgs/org-directory.js';
+import { buildingByCode, orgDirectory } from '../orgs/index.js';
 
 export interface LocationInput {
   address?: string;

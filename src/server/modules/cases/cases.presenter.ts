@@ -8,7 +8,7 @@ import { describeReason, type RiskReason } from './grading.rules.js';
 import { allowedActions, type CaseState } from './lifecycle.rules.js';
 import type { CaseEventRow, CaseRow } from './cases.repo.js';
 import { maskIdNumber, maskName, maskPhone } from './cases.rules.js';
-import { mayAct } from './actions.service.js';
+import { mayAct } from './cases.access.js';
 import type { Locale } from '../../platform/messages.js';
 
 export function mayViewPii(actor: Actor, row: Pick<CaseRow, 'owner_path' | 'first_path'>): boolean {

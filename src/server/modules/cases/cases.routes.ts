@@ -7,7 +7,6 @@ import { presentCase, presentEvent } from './cases.presenter.js';
 import { ActionBody, CaseIdParams, CaseListQuery, CreateCaseBody, IdempotencyHeaders } from './cases.schemas.js';
 import * as service from './cases.service.js';
 import * as repo from './cases.repo.js';
-import './cases.timers.js';
 
 const tags = ['cases'];
 

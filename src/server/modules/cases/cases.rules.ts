@@ -3,7 +3,7 @@
  * database: the escalation ladder, which clocks are still running, the
  * amber/overdue flags, tracking numbers and phone masking.
  */
-import type { OrgType } from '../../db/foundation.tables.js';
+import type { OrgType } from '../orgs/index.js';
 import { shanghaiDate, warningAt, type ClockKind, type DeadlineSpec, type WorkCalendar, clockKindOf } from './deadlines.rules.js';
 
 export type SlaClockName = 'respond' | 'accept' | 'resolve';

@@ -8,7 +8,7 @@ import { AppError } from '../../platform/errors.js';
 import { l } from '../../platform/messages.js';
 import type { Actor } from '../../platform/policies.js';
 import { requireSomewhere } from '../../platform/scope.js';
-import { canSee } from './actions.service.js';
+import { canSee } from './cases.access.js';
 import { mayViewPii } from './cases.presenter.js';
 import * as repo from './cases.repo.js';
 import { searchQuery } from './search.rules.js';

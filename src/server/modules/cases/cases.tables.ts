@@ -1,9 +1,8 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { Json, Timestamp } from '../../db/foundation.tables.js';
+import type { Defaulted, Json, Timestamp } from '../../db/columns.js';
 
 type Numeric = ColumnType<number, number | string | undefined, number | string>;
 type TsVector = ColumnType<string | null, string | null | undefined, string | null>;
-type Defaulted<T> = ColumnType<T, T | undefined, T>;
 
 export interface CategoriesTable {
   code: string;
@@ -16,13 +15,6 @@ export interface CategoriesTable {
   extra_fields: ColumnType<unknown[], string | unknown[] | undefined, string | unknown[]>;
   sort: Defaulted<number>;
   active: Defaulted<boolean>;
-}
-
-export interface SettingsTable {
-  key: string;
-  value: Json<unknown>;
-  updated_at: Timestamp;
-  updated_by: string | null;
 }
 
 export interface CaseDailyCountersTable {
@@ -104,55 +96,6 @@ export interface CaseEventsTable {
   attachments: Json<unknown[]>;
 }
 
-export interface AttachmentsTable {
-  id: Generated<string>;
-  case_id: string | null;
-  file_name: string;
-  mime_type: string;
-  size_bytes: number;
-  sha256: string;
-  storage_key: string;
-  uploaded_by: string | null;
-  created_at: Timestamp;
-}
-
-export interface TimersTable {
-  id: Generated<number>;
-  kind: string;
-  subject_id: string;
-  due_at: Timestamp;
-  payload: Json<Record<string, unknown>>;
-  fired_at: Timestamp | null;
-  cancelled_at: Timestamp | null;
-  attempts: Defaulted<number>;
-  last_error: string | null;
-  created_at: Timestamp;
-}
-
-export interface OutboxTable {
-  id: Generated<number>;
-  topic: string;
-  payload: Json<Record<string, unknown>>;
-  created_at: Timestamp;
-  available_at: Timestamp;
-  attempts: Defaulted<number>;
-  delivered_at: Timestamp | null;
-  last_error: string | null;
-}
-
-export interface NotificationsTable {
-  id: Generated<number>;
-  user_id: string;
-  kind: string;
-  title: string;
-  body: Defaulted<string>;
-  case_id: string | null;
-  data: Json<Record<string, unknown>>;
-  source_id: number | null;
-  created_at: Timestamp;
-  read_at: Timestamp | null;
-}
-
 export interface SlaMissesTable {
   id: Generated<number>;
   case_id: string;
@@ -162,49 +105,10 @@ export interface SlaMissesTable {
   recorded_at: Timestamp;
 }
 
-export interface LeaderAppointmentsTable {
-  id: Generated<string>;
-  case_id: string;
-  day: string;
-  level: 'green' | 'yellow' | 'red';
-  leader_role: string;
-  org_id: string;
-  status: Defaulted<string>;
-  scheduled_at: Timestamp | null;
-  outcome: string | null;
-  created_at: Timestamp;
-}
-
-export interface OtpCodesTable {
-  id: Generated<number>;
-  phone: string;
-  code_hash: string;
-  created_at: Timestamp;
-  expires_at: Timestamp;
-  attempts: Defaulted<number>;
-  consumed_at: Timestamp | null;
-  ip: string | null;
-}
-
-export interface PhoneVerificationsTable {
-  token_hash: string;
-  phone: string;
-  created_at: Timestamp;
-  expires_at: Timestamp;
-}
-
 export interface CaseTables {
   categories: CategoriesTable;
-  settings: SettingsTable;
   case_daily_counters: CaseDailyCountersTable;
   cases: CasesTable;
   case_events: CaseEventsTable;
-  attachments: AttachmentsTable;
-  timers: TimersTable;
-  outbox: OutboxTable;
-  notifications: NotificationsTable;
   sla_misses: SlaMissesTable;
-  leader_appointments: LeaderAppointmentsTable;
-  otp_codes: OtpCodesTable;
-  phone_verifications: PhoneVerificationsTable;
 }

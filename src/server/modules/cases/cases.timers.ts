@@ -4,13 +4,12 @@
  * has since stopped or moved, so a stale timer is harmless.
  */
 import type { AppContext } from '../../platform/context.js';
-import { registerTimerHandler } from '../../platform/timer-registry.js';
-import type { TimerRow } from '../../platform/timers.js';
+import { defineTimer, type CheckedTimerRow, type TimerDefinition } from '../../platform/background.js';
 import type { AfterCommit } from '../../platform/tx.js';
 import * as repo from './cases.repo.js';
 import { clockKinds, runningClocks, type SlaClockName } from './cases.rules.js';
 import {
-  HANDLING_ROLES, SUPERVISING_ROLES, TIMER_AUTO_CONFIRM, TIMER_BREACH, TIMER_WARN, clockFactsOf, lineOf, notifyUnits,
+  AUTO_CONFIRM_TIMER, BREACH_TIMER, HANDLING_ROLES, SUPERVISING_ROLES, WARN_TIMER, clockFactsOf, lineOf, notifyUnits,
   publishAfterCommit, recordEvent, slaContext, syncClockTimers, type Trx,
 } from './cases.effects.js';
 import { escalationPatch, notifyEscalation } from './actions.service.js';
@@ -24,10 +23,12 @@ const CLOCK_NAMES: Record<SlaClockName, { 'zh-CN': string; en: string }> = {
 };
 
 /** The running clock this timer was set for, if it is still running with the same deadline. */
-async function stillDue(trx: Trx, ctx: AppContext, timer: TimerRow) {
+type ClockTimer = CheckedTimerRow<{ clock: SlaClockName; dueAt: string }>;
+
+async function stillDue(trx: Trx, ctx: AppContext, timer: ClockTimer) {
   const row = await repo.lockCase(trx, timer.subject_id);
   if (!row) return null;
-  const { clock, dueAt } = timer.payload as { clock: SlaClockName; dueAt: string };
+  const { clock, dueAt } = timer.payload;
   const { policy } = await slaContext(trx);
   const kinds = clockKinds(targetsFor(policy, row.risk_level as RiskLevel, row.channel));
   const running = runningClocks(clockFactsOf(row), kinds).find((c) => c.clock === clock);
@@ -35,7 +36,7 @@ async function stillDue(trx: Trx, ctx: AppContext, timer: TimerRow) {
   return { row, clock };
 }
 
-async function onWarning(trx: Trx, ctx: AppContext, timer: TimerRow, afterCommit: AfterCommit) {
+async function onWarning(trx: Trx, ctx: AppContext, timer: ClockTimer, afterCommit: AfterCommit) {
   const hit = await stillDue(trx, ctx, timer);
   if (!hit) return;
   const now = ctx.clock.now();
@@ -59,7 +60,7 @@ async function onWarning(trx: Trx, ctx: AppContext, timer: TimerRow, afterCommit
  * owner and its supervisors; a missed accept or resolve deadline moves the case
  * one level up the ladder (SPEC §5), with a fresh window for the new owner.
  */
-async function onBreach(trx: Trx, ctx: AppContext, timer: TimerRow, afterCommit: AfterCommit) {
+async function onBreach(trx: Trx, ctx: AppContext, timer: ClockTimer, afterCommit: AfterCommit) {
   const hit = await stillDue(trx, ctx, timer);
   if (!hit) return;
   const { row, clock } = hit;
@@ -112,9 +113,9 @@ async function onBreach(trx: Trx, ctx: AppContext, timer: TimerRow, afterCommit:
 }
 
 /** No objection within the window: the resolution counts as confirmed (SPEC §3). */
-async function onAutoConfirm(trx: Trx, ctx: AppContext, timer: TimerRow, afterCommit: AfterCommit) {
+async function onAutoConfirm(trx: Trx, ctx: AppContext, timer: CheckedTimerRow<{ resolvedAt: string }>, afterCommit: AfterCommit) {
   const row = await repo.lockCase(trx, timer.subject_id);
-  const { resolvedAt } = timer.payload as { resolvedAt: string };
+  const { resolvedAt } = timer.payload;
   if (!row || row.status !== 'resolved' || row.resolved_at?.toISOString() !== resolvedAt) return;
   const now = ctx.clock.now();
   const updated = await repo.updateCase(trx, row.id, { status: 'confirmed', confirmed_at: now, updated_at: now });
@@ -122,6 +123,9 @@ async function onAutoConfirm(trx: Trx, ctx: AppContext, timer: TimerRow, afterCo
   publishAfterCommit(ctx, afterCommit, 'case.confirm', updated);
 }
 
-registerTimerHandler(TIMER_WARN, onWarning);
-registerTimerHandler(TIMER_BREACH, onBreach);
-registerTimerHandler(TIMER_AUTO_CONFIRM, onAutoConfirm);
+/** The case module's timer kinds with their handlers, for the app's one registry. */
+export const caseTimers: readonly TimerDefinition[] = [
+  defineTimer(WARN_TIMER, onWarning),
+  defineTimer(BREACH_TIMER, onBreach),
+  defineTimer(AUTO_CONFIRM_TIMER, onAutoConfirm),
+];

@@ -26,7 +26,7 @@ import { trackingNumber } from './cases.rules.js';
 import { intakeWriter } from './intake.writer.js';
 import { nextDailyNumber } from './tracking-numbers.js';
 import { caseSearchText } from './search.rules.js';
-import { orgDirectory, type DirectoryUnit } from '../orgs/org-directory.js';
+import { orgDirectory, type DirectoryUnit } from '../orgs/index.js';
 import {
   HANDLING_ROLES, SUPERVISING_ROLES, clockTimers, eventRow, lineOf, notifyMessage, publishAfterCommit, slaContext, type EventActor,
 } from './cases.effects.js';

@@ -4,8 +4,8 @@
  * A new policy joins by adding its definition here.
  */
 import type { SettingDefinition } from '../../platform/settings.js';
-import { ASSESSMENT_WEIGHTS } from '../assessment/assessment.settings.js';
-import { GRADING_RULES, OFFICE_HOURS, SLA_POLICY } from '../cases/cases.settings.js';
-import { ORDER_MATRIX } from '../orders/orders.settings.js';
+import { ASSESSMENT_WEIGHTS } from '../assessment/index.js';
+import { GRADING_RULES, OFFICE_HOURS, SLA_POLICY } from '../cases/index.js';
+import { ORDER_MATRIX } from '../orders/index.js';
 
 export const SETTINGS: readonly SettingDefinition<unknown>[] = [GRADING_RULES, SLA_POLICY, OFFICE_HOURS, ORDER_MATRIX, ASSESSMENT_WEIGHTS] as SettingDefinition<never>[];

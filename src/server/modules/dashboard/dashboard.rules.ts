@@ -5,8 +5,8 @@
  * (`dashboard_case_facts`, migrations 0007 and 0010) so triggers, bulk loads and the
  * reconciliation share one definition; this file only rolls them up.
  */
-import { SHANGHAI_OFFSET_MS } from '../cases/deadlines.rules.js';
-import { RISK_LEVELS, type RiskLevel } from '../cases/grading.rules.js';
+import { SHANGHAI_OFFSET_MS } from '../cases/index.js';
+import { RISK_LEVELS, type RiskLevel } from '../cases/index.js';
 
 export { RISK_LEVELS, type RiskLevel };
 

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { Json, Timestamp } from '../../db/foundation.tables.js';
+import type { Json, Timestamp } from '../../db/columns.js';
 
 /** Counters maintained by the triggers of migration 0006; see there for the key design. */
 export interface DashboardCountersTable {

@@ -7,12 +7,13 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { AppContext } from '../../platform/context.js';
-import { registerTimerHandler } from '../../platform/timer-registry.js';
-import { scheduleTimer, type TimerHandler } from '../../platform/timers.js';
+import { defineTimer, EMPTY_PAYLOAD, timerInput, timerKind, type TimerDefinition } from '../../platform/background.js';
+import { scheduleTimer } from '../../platform/timers.js';
 import { dayNumber, dayStart } from './dashboard.rules.js';
 import { reconcile } from './dashboard.service.js';
 
-export const TIMER_RECONCILE = 'dashboard.reconcile';
+export const RECONCILE_TIMER = timerKind('dashboard.reconcile', EMPTY_PAYLOAD);
+export const TIMER_RECONCILE = RECONCILE_TIMER.name;
 /** Timers need a subject; the reconciliation is about the whole database, so it has a fixed one. */
 export const RECONCILE_SUBJECT = '00000000-0000-4000-8000-00000000da5b';
 /** Quiet hours: after the end-of-day work at midnight, before the morning digests. */
@@ -35,12 +36,13 @@ export async function ensureNightlyReconcile(db: Kysely<DB>, now: Date): Promise
     .where('cancelled_at', 'is', null)
     .where(sql<boolean>`due_at > ${now}`)
     .executeTakeFirst();
-  if (!pending) await scheduleTimer(db, { kind: TIMER_RECONCILE, subjectId: RECONCILE_SUBJECT, dueAt: nextReconcileAt(now), now });
+  if (!pending) await scheduleTimer(db, timerInput(RECONCILE_TIMER, { subjectId: RECONCILE_SUBJECT, dueAt: nextReconcileAt(now), now }));
 }
 
-const onReconcile: TimerHandler = async (trx, ctx: AppContext) => {
-  await reconcile(ctx, { source: 'nightly', db: trx });
-  await ensureNightlyReconcile(trx, ctx.clock.now());
-};
-
-registerTimerHandler(TIMER_RECONCILE, onReconcile);
+/** The dashboard module's timer kind with its handler, for the app's one registry. */
+export const dashboardTimers: readonly TimerDefinition[] = [
+  defineTimer(RECONCILE_TIMER, async (trx, ctx: AppContext) => {
+    await reconcile(ctx, { source: 'nightly', db: trx });
+    await ensureNightlyReconcile(trx, ctx.clock.now());
+  }),
+];

@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DB } from '../../db/schema.js';
 import { loadActor } from '../../platform/auth.js';
 import { createTestApp, type TestApp } from '../../testing/test-app.js';
-import { driftAgainstCases } from '../dashboard/dashboard.repo.js';
-import { getNaiveSummary, getSummary } from '../dashboard/dashboard.service.js';
+import { driftAgainstCases } from '../dashboard/index.js';
+import { getNaiveSummary, getSummary } from '../dashboard/index.js';
 import { seedBulkCases } from './bulk-cases.js';
 
 let t: TestApp | undefined;

@@ -42,10 +42,10 @@ import { randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { systemClock, type Clock } from '../../platform/clock.js';
-import { rebuildCounters } from '../dashboard/dashboard.repo.js';
 import { readSetting } from '../../platform/settings.js';
-import { SLA_POLICY } from '../cases/cases.settings.js';
-import type { DeadlineSpec, SlaPolicy } from '../cases/deadlines.rules.js';
+import { SLA_POLICY } from '../cases/index.js';
+import type { DeadlineSpec, SlaPolicy } from '../cases/index.js';
+import { rebuildCounters } from '../dashboard/index.js';
 
 export type BulkStrategy = 'auto' | 'append' | 'load';
 

@@ -4,9 +4,9 @@ import type { MultiPolygon, Polygon } from 'geojson';
 import { openDatabase, type Database } from '../../db/database.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { verifyPassword } from '../../platform/passwords.js';
-import { checkGeometry, containsPoint } from '../orgs/geometry.rules.js';
-import { childPath } from '../orgs/orgs.rules.js';
-import type { OrgRow } from '../orgs/orgs.repo.js';
+import { checkGeometry, containsPoint } from '../orgs/index.js';
+import { childPath } from '../orgs/index.js';
+import type { OrgRow } from '../orgs/index.js';
 import { DEMO_DEPARTMENTS, DEMO_SUBDISTRICTS, DEMO_USERS, VERIFIED_COMMUNITY_NAMES, communityCode } from './demo.data.js';
 import { buildSchematicMap, schematicNotice, seedDemo, type DemoSeedResult } from './demo.seed.js';
 

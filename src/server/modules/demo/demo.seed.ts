@@ -23,10 +23,10 @@ import type { DB } from '../../db/schema.js';
 import { appendAudit } from '../../platform/audit.js';
 import { systemClock, type Clock } from '../../platform/clock.js';
 import { hashPassword } from '../../platform/passwords.js';
-import { insertUser, replaceRoles } from '../users/users.repo.js';
-import { checkGeometry, containsPoint } from '../orgs/geometry.rules.js';
-import { findOrgByCode, insertOrg, type NewOrg, type OrgRow } from '../orgs/orgs.repo.js';
-import { childPath, depthOf } from '../orgs/orgs.rules.js';
+import { insertUser, replaceRoles } from '../users/index.js';
+import { checkGeometry, containsPoint } from '../orgs/index.js';
+import { findOrgByCode, insertOrg, type NewOrg, type OrgRow } from '../orgs/index.js';
+import { childPath, depthOf } from '../orgs/index.js';
 import {
   DEMO_DEPARTMENTS, DEMO_DISTRICT, DEMO_OUTLINE, DEMO_STREETS, DEMO_SUBDISTRICTS, DEMO_USERS,
   communityCode, isSampleCommunity, schematicNotice,

@@ -4,67 +4,41 @@
  * outbox sweeper calls the deliverers after commit.
  */
 import type { Kysely } from 'kysely';
-import type { Static, TSchema } from 'typebox';
-import { Compile, type Validator } from 'typebox/compile';
 import type { DB } from '../../db/schema.js';
 import type { AppContext } from '../../platform/context.js';
 import { PermanentJobError } from '../../platform/jobs.js';
 import type { RealtimeEvent } from '../../platform/realtime.js';
-import { batchDeliverer, enqueue, externalDeliverer, type Deliverer, type Deliverers } from '../../platform/outbox.js';
+import { batchDeliverer, externalDeliverer, type Deliverer, type Deliverers } from '../../platform/outbox.js';
+import { defineTopic, deliverersOf, enqueueTopic, outboxTopic, type OutboxTopicDefinition } from '../../platform/background.js';
 import * as repo from './notifications.repo.js';
 import { NotifyPayload, SmsPayload, WebhookPayload } from './notifications.schemas.js';
 import { maskPhone, smsGateway } from './sms.js';
 
-export const TOPIC_NOTIFY = 'notify';
-export const TOPIC_SMS = 'sms';
-export const TOPIC_WEBHOOK = 'webhook';
+/** The outbox topics of this module: a name and the schema every payload is checked against, on enqueue and on delivery. */
+export const NOTIFY_TOPIC = outboxTopic('notify', NotifyPayload);
+export const SMS_TOPIC = outboxTopic('sms', SmsPayload);
+export const WEBHOOK_TOPIC = outboxTopic('webhook', WebhookPayload);
+export const TOPIC_NOTIFY = NOTIFY_TOPIC.name;
+export const TOPIC_SMS = SMS_TOPIC.name;
+export const TOPIC_WEBHOOK = WEBHOOK_TOPIC.name;
 
 /** How long a webhook receiver gets before the attempt counts as failed. */
 export const WEBHOOK_TIMEOUT_MS = 5_000;
 
-/** Validators compiled once per schema: payloads are checked on every enqueue and every delivery. */
-const validators = new WeakMap<TSchema, Validator>();
-
-function validator(schema: TSchema): Validator {
-  let v = validators.get(schema);
-  if (!v) validators.set(schema, (v = Compile(schema)));
-  return v;
-}
-
-function describeErrors(schema: TSchema, value: unknown): string {
-  return validator(schema)
-    .Errors(value)
-    .slice(0, 3)
-    .map((e) => `${e.instancePath || '/'} ${e.message}`)
-    .join('; ');
-}
-
-/** Checks a payload against its topic schema; a producer bug surfaces at the call site, not at delivery. */
-function checked<S extends TSchema>(schema: S, topic: string, value: unknown): Static<S> {
-  if (!validator(schema).Check(value)) throw new Error(`invalid ${topic} payload: ${describeErrors(schema, value)}`);
-  return value as Static<S>;
-}
-
-/** Parses a stored payload; one that does not match cannot succeed later, so it fails permanently. */
-function parsed<S extends TSchema>(schema: S, topic: string, value: unknown): Static<S> {
-  if (!validator(schema).Check(value)) throw new PermanentJobError(`invalid ${topic} payload: ${describeErrors(schema, value)}`);
-  return value as Static<S>;
-}
-
 /** Queues in-app notifications (delivered after commit, once per recipient). Returns the outbox id. */
 export function notify(trx: Kysely<DB>, payload: NotifyPayload, now: Date): Promise<number> {
-  return enqueue(trx, TOPIC_NOTIFY, checked(NotifyPayload, TOPIC_NOTIFY, payload), now);
+  return enqueueTopic(trx, NOTIFY_TOPIC, payload, now);
 }
 
 /** Queues a text message (e.g. a one-time code). Returns the outbox id. */
 export function sendSms(trx: Kysely<DB>, payload: SmsPayload, now: Date): Promise<number> {
-  return enqueue(trx, TOPIC_SMS, checked(SmsPayload, TOPIC_SMS, payload), now);
+  return enqueueTopic(trx, SMS_TOPIC, payload, now);
 }
 
 /** Queues a webhook post when FENGQIAO_WEBHOOK_URL is configured; returns the outbox id, or null when it is not. */
 export async function postWebhook(trx: Kysely<DB>, ctx: Pick<AppContext, 'config'>, payload: WebhookPayload, now: Date): Promise<number | null> {
   if (!ctx.config.webhookUrl) return null;
-  return enqueue(trx, TOPIC_WEBHOOK, checked(WebhookPayload, TOPIC_WEBHOOK, payload), now);
+  return enqueueTopic(trx, WEBHOOK_TOPIC, payload, now);
 }
 
 function split(text: string | { 'zh-CN': string; en: string } | undefined): { zh: string; en: string | null } {
@@ -81,12 +55,13 @@ function split(text: string | { 'zh-CN': string; en: string } | undefined): { zh
  *
  * A batch of rows costs two statements whatever its size: one query resolves
  * the recipients of every row (rows mostly share a handful of specs) and one
- * INSERT writes every notification. A row whose payload is invalid throws
- * (PermanentJobError), so the sweeper falls back to one row at a time and
- * only that row fails. The single-row deliverer is this applied to one row.
+ * INSERT writes every notification. A row whose payload is invalid fails the
+ * registry's check (PermanentJobError), so the sweeper falls back to one row
+ * at a time and only that row fails. The single-row deliverer is this applied to one row.
  */
 export const deliverNotify: Deliverer = batchDeliverer(async (trx, ctx, rows, afterCommit) => {
-  const messages = rows.map((row) => ({ row, p: parsed(NotifyPayload, TOPIC_NOTIFY, row.payload) }));
+  // Payloads were checked against NOTIFY_TOPIC's schema by the registry before delivery.
+  const messages = rows.map((row) => ({ row, p: row.payload as NotifyPayload }));
   const recipients = await repo.resolveRecipientsMany(trx, messages.map((m) => m.p.recipients));
   const toInsert = [];
   for (const [i, { row, p }] of messages.entries()) {
@@ -131,7 +106,7 @@ export const deliverNotify: Deliverer = batchDeliverer(async (trx, ctx, rows, af
  * sending resends). External, so delivered one row per transaction.
  */
 export const deliverSms: Deliverer = externalDeliverer(async (_trx, ctx, row) => {
-  const p = parsed(SmsPayload, TOPIC_SMS, row.payload);
+  const p = row.payload as SmsPayload;
   await smsGateway.senderFor(ctx).send(p.phone, p.text);
   ctx.log.debug({ outboxId: row.id, phone: maskPhone(p.phone) }, 'SMS handed to the sender');
 });
@@ -144,7 +119,7 @@ export const deliverSms: Deliverer = externalDeliverer(async (_trx, ctx, row) =>
  * delivered one row per transaction (a slow receiver holds only its own row).
  */
 export const deliverWebhook: Deliverer = externalDeliverer(async (_trx, ctx, row) => {
-  const p = parsed(WebhookPayload, TOPIC_WEBHOOK, row.payload);
+  const p = row.payload as WebhookPayload;
   const url = ctx.config.webhookUrl;
   if (!url) {
     ctx.log.debug({ outboxId: row.id }, 'webhook not configured; dropping message');
@@ -166,9 +141,12 @@ export const deliverWebhook: Deliverer = externalDeliverer(async (_trx, ctx, row
   throw new Error(message);
 });
 
-/** The deliverers of this module's topics, for the outbox sweeper. */
-export const notificationDeliverers: Deliverers = {
-  [TOPIC_NOTIFY]: deliverNotify,
-  [TOPIC_SMS]: deliverSms,
-  [TOPIC_WEBHOOK]: deliverWebhook,
-};
+/** This module's outbox topics with their deliverers, for the app's one registry. */
+export const notificationTopics: readonly OutboxTopicDefinition[] = [
+  defineTopic(NOTIFY_TOPIC, deliverNotify),
+  defineTopic(SMS_TOPIC, deliverSms),
+  defineTopic(WEBHOOK_TOPIC, deliverWebhook),
+];
+
+/** The same topics as the outbox sweeper sees them (payload checks included), for a sweeper of these topics alone. */
+export const notificationDeliverers: Deliverers = deliverersOf(notificationTopics);

@@ -1,8 +1,7 @@
 /** All SQL of the notifications module. Every inbox query is bound to one user id. */
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import type { NotificationsTable } from '../cases/cases.tables.js';
-import '../../platform/platform-jobs.tables.js';
+import type { NotificationsTable } from './notifications.tables.js';
 
 export type NotificationRow = Selectable<NotificationsTable>;
 

@@ -3,13 +3,12 @@ import { requireActor } from '../../platform/auth.js';
 import type { AppContext, ApiModule } from '../../platform/context.js';
 import { pickLocale, type Locale } from '../../platform/messages.js';
 import type { Actor } from '../../platform/policies.js';
-import { CaseIdParams } from '../cases/cases.schemas.js';
+import { CaseIdParams } from '../cases/index.js';
 import * as repo from './orders.repo.js';
 import { presentOrder } from './orders.presenter.js';
 import { LEADER_RANKS } from './orders.rules.js';
 import { CheckInBody, CompleteBody, ConfirmBody, IdParams, IssueOrderBody, OrderListQuery } from './orders.schemas.js';
 import * as service from './orders.service.js';
-import './orders.timers.js';
 
 const tags = ['orders'];
 

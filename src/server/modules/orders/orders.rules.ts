@@ -3,8 +3,8 @@
  * and its validation, the ordered list of leader ranks, the deadlines of an
  * order and the flags of a check-in, and the order state machine.
  */
-import { deadlineFor, type DeadlineSpec, type WorkCalendar } from '../cases/deadlines.rules.js';
-import type { RiskLevel, ValidationIssue } from '../cases/grading.rules.js';
+import { deadlineFor, type DeadlineSpec, type WorkCalendar } from '../cases/index.js';
+import type { RiskLevel, ValidationIssue } from '../cases/index.js';
 import { COMMON_REASONS, l } from '../../platform/messages.js';
 
 export const ORDER_KINDS = ['emergency', 'difficult', 'routine'] as const;

@@ -13,13 +13,14 @@ import { l } from '../../platform/messages.js';
 import { ROLE_PERMISSIONS, can, type Actor, type Permission } from '../../platform/policies.js';
 import { requireSomewhere } from '../../platform/scope.js';
 import { cancelTimers, scheduleTimer } from '../../platform/timers.js';
+import { EMPTY_PAYLOAD, timerInput, timerKind } from '../../platform/background.js';
 import { inTransaction, type AfterCommit } from '../../platform/tx.js';
-import { canSee } from '../cases/actions.service.js';
-import { HANDLING_ROLES, SUPERVISING_ROLES, notifyUnits, recordEvent, type Trx } from '../cases/cases.effects.js';
-import * as casesRepo from '../cases/cases.repo.js';
-import type { RiskLevel } from '../cases/grading.rules.js';
-import { STATE_NAMES, type CaseState } from '../cases/lifecycle.rules.js';
-import { workCalendar } from '../cases/cases.settings.js';
+import { canSee } from '../cases/index.js';
+import { HANDLING_ROLES, SUPERVISING_ROLES, notifyUnits, recordEvent, type Trx } from '../cases/index.js';
+import * as casesRepo from '../cases/index.js';
+import type { RiskLevel } from '../cases/index.js';
+import { STATE_NAMES, type CaseState } from '../cases/index.js';
+import { workCalendar } from '../cases/index.js';
 import { readSetting } from '../../platform/settings.js';
 import { ORDER_MATRIX } from './orders.settings.js';
 import * as repo from './orders.repo.js';
@@ -28,8 +29,10 @@ import {
   type LeaderRank, type OrderAction, type OrderKind, type OrderMatrix, type OrderState,
 } from './orders.rules.js';
 
-export const TIMER_ORDER_ACK = 'order.acknowledge_due';
-export const TIMER_ORDER_ARRIVE = 'order.arrive_due';
+export const ORDER_ACK_TIMER = timerKind('order.acknowledge_due', EMPTY_PAYLOAD);
+export const ORDER_ARRIVE_TIMER = timerKind('order.arrive_due', EMPTY_PAYLOAD);
+export const TIMER_ORDER_ACK = ORDER_ACK_TIMER.name;
+export const TIMER_ORDER_ARRIVE = ORDER_ARRIVE_TIMER.name;
 
 const KIND_NAMES: Record<OrderKind, { 'zh-CN': string; en: string }> = {
   emergency: { 'zh-CN': '紧急', en: 'emergency' },
@@ -107,8 +110,8 @@ export async function issueOrders(ctx: AppContext, actor: Actor, caseId: string,
       }),
     );
     for (const o of rows) {
-      await scheduleTimer(trx, { kind: TIMER_ORDER_ACK, subjectId: o.id, dueAt: o.acknowledge_by, now });
-      await scheduleTimer(trx, { kind: TIMER_ORDER_ARRIVE, subjectId: o.id, dueAt: o.arrive_by, now });
+      await scheduleTimer(trx, timerInput(ORDER_ACK_TIMER, { subjectId: o.id, dueAt: o.acknowledge_by, now }));
+      await scheduleTimer(trx, timerInput(ORDER_ARRIVE_TIMER, { subjectId: o.id, dueAt: o.arrive_by, now }));
     }
     await recordEvent(trx, {
       caseId: c.id,

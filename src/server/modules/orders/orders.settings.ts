@@ -4,7 +4,7 @@
  * since a working-time window must fit in them.
  */
 import type { SettingDefinition } from '../../platform/settings.js';
-import { OFFICE_HOURS, calendarOf } from '../cases/cases.settings.js';
+import { OFFICE_HOURS, calendarOf } from '../cases/index.js';
 import { DEFAULT_ORDER_MATRIX, validateOrderMatrix, type OrderMatrix } from './orders.rules.js';
 
 export const ORDER_MATRIX: SettingDefinition<OrderMatrix> = {

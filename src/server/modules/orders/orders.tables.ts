@@ -1,7 +1,5 @@
-import type { ColumnType, Generated } from 'kysely';
-import type { Timestamp } from '../../db/foundation.tables.js';
-
-type Defaulted<T> = ColumnType<T, T | undefined, T>;
+import type { Generated } from 'kysely';
+import type { Defaulted, Timestamp } from '../../db/columns.js';
 
 export interface OrdersTable {
   id: Generated<string>;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDueWork } from '../../platform/scheduler.js';
 import { createTestApp, type TestApp } from '../../testing/test-app.js';
-import { findOrgByCode } from '../orgs/orgs.repo.js';
+import { findOrgByCode } from '../orgs/index.js';
 
 let t: TestApp;
 const org: Record<string, string> = {};

@@ -5,15 +5,14 @@
  * order under lock and does nothing if the step was taken meanwhile.
  */
 import type { AppContext } from '../../platform/context.js';
-import { registerTimerHandler } from '../../platform/timer-registry.js';
-import type { TimerRow } from '../../platform/timers.js';
+import { defineTimer, type CheckedTimerRow, type TimerDefinition } from '../../platform/background.js';
 import type { AfterCommit } from '../../platform/tx.js';
-import { HANDLING_ROLES, SUPERVISING_ROLES, notifyUnits, recordEvent, type Trx } from '../cases/cases.effects.js';
-import * as casesRepo from '../cases/cases.repo.js';
+import { HANDLING_ROLES, SUPERVISING_ROLES, notifyUnits, recordEvent, type Trx } from '../cases/index.js';
+import * as casesRepo from '../cases/index.js';
 import * as repo from './orders.repo.js';
-import { TIMER_ORDER_ACK, TIMER_ORDER_ARRIVE } from './orders.service.js';
+import { ORDER_ACK_TIMER, ORDER_ARRIVE_TIMER } from './orders.service.js';
 
-async function onDue(trx: Trx, ctx: AppContext, timer: TimerRow, afterCommit: AfterCommit, which: 'acknowledge' | 'arrive') {
+async function onDue(trx: Trx, ctx: AppContext, timer: CheckedTimerRow<unknown>, afterCommit: AfterCommit, which: 'acknowledge' | 'arrive') {
   const o = await repo.lockOrder(trx, timer.subject_id);
   if (!o) return;
   const pending = which === 'acknowledge' ? o.status === 'issued' : o.status === 'issued' || o.status === 'acknowledged';
@@ -41,5 +40,8 @@ async function onDue(trx: Trx, ctx: AppContext, timer: TimerRow, afterCommit: Af
   }
 }
 
-registerTimerHandler(TIMER_ORDER_ACK, (trx, ctx, timer, afterCommit) => onDue(trx, ctx, timer, afterCommit, 'acknowledge'));
-registerTimerHandler(TIMER_ORDER_ARRIVE, (trx, ctx, timer, afterCommit) => onDue(trx, ctx, timer, afterCommit, 'arrive'));
+/** The orders module's timer kinds with their handlers, for the app's one registry. */
+export const orderTimers: readonly TimerDefinition[] = [
+  defineTimer(ORDER_ACK_TIMER, (trx, ctx, timer, afterCommit) => onDue(trx, ctx, timer, afterCommit, 'acknowledge')),
+  defineTimer(ORDER_ARRIVE_TIMER, (trx, ctx, timer, afterCommit) => onDue(trx, ctx, timer, afterCommit, 'arrive')),
+];

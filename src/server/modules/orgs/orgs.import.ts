@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import type { Kysely } from 'kysely';
-import type { OrgType } from '../../db/foundation.tables.js';
+import type { OrgType } from './orgs.tables.js';
 import type { DB } from '../../db/schema.js';
 import { appendAudit } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { BuildingsTable, OrgType, OrgUnitsTable } from '../../db/foundation.tables.js';
+import type { BuildingsTable, OrgType, OrgUnitsTable } from './orgs.tables.js';
 import type { DB } from '../../db/schema.js';
 import { inActorScope } from '../../platform/scope.js';
 import type { Actor, Permission } from '../../platform/policies.js';

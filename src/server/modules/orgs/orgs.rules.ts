@@ -2,7 +2,7 @@
  * Pure rules of the org tree: which unit type may hang under which, and the
  * materialised path that makes subtree queries a single indexed prefix scan.
  */
-import type { OrgType } from '../../db/foundation.tables.js';
+import type { OrgType } from './orgs.tables.js';
 import { l, type Localised } from '../../platform/messages.js';
 import type { Actor } from '../../platform/policies.js';
 

@@ -13,7 +13,7 @@ import { hashToken } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { inTransaction } from '../../platform/tx.js';
-import { sendSms } from '../notifications/notifications.outbox.js';
+import { sendSms } from '../notifications/index.js';
 import * as repo from './public.repo.js';
 import {
   OTP_IP_WINDOWS, OTP_MAX_ATTEMPTS, OTP_PHONE_WINDOWS, OTP_TTL_MS, VERIFICATION_TTL_MS, clockTime, describeWait, nextAllowedAt,

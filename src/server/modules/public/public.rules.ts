@@ -5,7 +5,7 @@
  * the portal; units are named instead. Pure functions, no I/O.
  */
 import type { Locale } from '../../platform/messages.js';
-import { transition, type CaseState } from '../cases/lifecycle.rules.js';
+import { transition, type CaseState } from '../cases/index.js';
 
 export interface TimelineEvent {
   at: Date;

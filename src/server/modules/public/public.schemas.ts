@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { CreateCaseBody, IdempotencyHeaders } from '../cases/cases.schemas.js';
+import { CreateCaseBody, IdempotencyHeaders } from '../cases/index.js';
 import { PUBLIC_CHANNELS } from './public.rules.js';
 
 const literals = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));

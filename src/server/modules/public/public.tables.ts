@@ -1,5 +1,5 @@
 import type { Generated } from 'kysely';
-import type { Timestamp } from '../../db/foundation.tables.js';
+import type { Defaulted, Timestamp } from '../../db/columns.js';
 
 /** One failed progress look-up (wrong tracking number or access code) from an IP. */
 export interface PublicLookupFailuresTable {
@@ -8,14 +8,28 @@ export interface PublicLookupFailuresTable {
   at: Timestamp;
 }
 
-export interface PublicTables {
-  public_lookup_failures: PublicLookupFailuresTable;
+/** A one-time code sent to a resident's phone. */
+export interface OtpCodesTable {
+  id: Generated<number>;
+  phone: string;
+  code_hash: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  attempts: Defaulted<number>;
+  consumed_at: Timestamp | null;
+  ip: string | null;
 }
 
-// Migration 0005 adds a column to the cases module's `attachments` table; declared here, beside the code that uses it.
-declare module '../cases/cases.tables.js' {
-  interface AttachmentsTable {
-    /** SHA-256 of the verified phone of a resident uploader; null for staff uploads. */
-    uploader_phone_hash: string | null;
-  }
+/** A phone proven by a code: the token a resident presents afterwards. */
+export interface PhoneVerificationsTable {
+  token_hash: string;
+  phone: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface PublicTables {
+  public_lookup_failures: PublicLookupFailuresTable;
+  otp_codes: OtpCodesTable;
+  phone_verifications: PhoneVerificationsTable;
 }

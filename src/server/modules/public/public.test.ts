@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDueWork } from '../../platform/scheduler.js';
 import { createTestApp, type TestApp } from '../../testing/test-app.js';
-import { findOrgByCode } from '../orgs/orgs.repo.js';
-import { smsGateway, type SmsSender } from '../notifications/sms.js';
+import { findOrgByCode } from '../orgs/index.js';
+import { smsGateway, type SmsSender } from '../notifications/index.js';
 
 let t: TestApp;
 let biyanId: string;

@@ -12,7 +12,7 @@ import jsqrModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/test-app.js';
-import { findOrgByCode } from '../orgs/orgs.repo.js';
+import { findOrgByCode } from '../orgs/index.js';
 import { CJK_FONT_PATHS } from './qr.posters.js';
 
 // jsqr is CommonJS: its module object is the function and also carries it as `default` (what the types describe).

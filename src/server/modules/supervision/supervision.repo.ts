@@ -2,7 +2,7 @@
  * All SQL of the supervision module.
  */
 import { sql, type Insertable, type Kysely } from 'kysely';
-import type { OrgType } from '../../db/foundation.tables.js';
+import type { OrgType } from '../orgs/index.js';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../platform/policies.js';
 import { inActorScope } from '../../platform/scope.js';

@@ -1,9 +1,8 @@
 import { Type } from 'typebox';
 import { requireActor } from '../../platform/auth.js';
 import type { ApiModule } from '../../platform/context.js';
-import { CaseIdParams } from '../cases/cases.schemas.js';
+import { CaseIdParams } from '../cases/index.js';
 import * as service from './supervision.service.js';
-import './supervision.timers.js';
 
 const literals = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });

@@ -3,7 +3,7 @@
  * how an unresolved case is graded at the end of the day and who must meet
  * the resident.
  */
-import { SHANGHAI_OFFSET_MS, shanghaiDate } from '../cases/deadlines.rules.js';
+import { SHANGHAI_OFFSET_MS, shanghaiDate } from '../cases/index.js';
 
 export const DIGEST_TIME = '09:00';
 export const END_OF_DAY_TIME = '23:59';

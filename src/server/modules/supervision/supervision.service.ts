@@ -12,20 +12,24 @@ import { l } from '../../platform/messages.js';
 import { can, type Actor } from '../../platform/policies.js';
 import { requireSomewhere } from '../../platform/scope.js';
 import { scheduleTimer } from '../../platform/timers.js';
+import { EMPTY_PAYLOAD, timerInput, timerKind } from '../../platform/background.js';
 import { inTransaction, type AfterCommit } from '../../platform/tx.js';
-import { canSee } from '../cases/actions.service.js';
-import { HANDLING_ROLES, lineOf, notifyUnits, recordEvent, type Trx } from '../cases/cases.effects.js';
-import * as casesRepo from '../cases/cases.repo.js';
-import { SHANGHAI_OFFSET_MS, shanghaiDate } from '../cases/deadlines.rules.js';
-import { notify } from '../notifications/notifications.outbox.js';
-import { computeRankings, type Rankings } from '../assessment/assessment.service.js';
-import { periodRange, previousPeriod } from '../assessment/assessment.rules.js';
+import { canSee } from '../cases/index.js';
+import { HANDLING_ROLES, lineOf, notifyUnits, recordEvent, type Trx } from '../cases/index.js';
+import * as casesRepo from '../cases/index.js';
+import { SHANGHAI_OFFSET_MS, shanghaiDate } from '../cases/index.js';
+import { notify } from '../notifications/index.js';
+import { computeRankings, type Rankings } from '../assessment/index.js';
+import { periodRange, previousPeriod } from '../assessment/index.js';
 import * as repo from './supervision.repo.js';
 import { APPOINTMENT_LEADERS, DIGEST_TIME, END_OF_DAY_TIME, appointmentUnit, endOfDayGrade, nextDailyAt, type OrgRef } from './supervision.rules.js';
 
-export const TIMER_DAILY = 'supervision.daily';
-export const TIMER_END_OF_DAY = 'supervision.end_of_day';
-export const TIMER_NOTICE_DUE = 'supervision.notice_due';
+export const DAILY_TIMER = timerKind('supervision.daily', EMPTY_PAYLOAD);
+export const END_OF_DAY_TIMER = timerKind('supervision.end_of_day', EMPTY_PAYLOAD);
+export const NOTICE_DUE_TIMER = timerKind('supervision.notice_due', EMPTY_PAYLOAD);
+export const TIMER_DAILY = DAILY_TIMER.name;
+export const TIMER_END_OF_DAY = END_OF_DAY_TIMER.name;
+export const TIMER_NOTICE_DUE = NOTICE_DUE_TIMER.name;
 /** Fixed subjects of the district-wide daily timers: with (kind, subject, due_at) unique, each day has one timer. */
 export const DAILY_SUBJECT = '5f1e0000-0000-4000-8000-000000000900';
 export const END_OF_DAY_SUBJECT = '5f1e0000-0000-4000-8000-000000002359';
@@ -34,8 +38,8 @@ const DIGEST_ROLES = ['district_admin', 'leader', 'supervisor'];
 
 /** Ensures the next 09:00 and 23:59 timers exist (idempotent: the unique timer key absorbs repeats). */
 export async function ensureDailyTimers(db: Kysely<DB>, now: Date): Promise<void> {
-  await scheduleTimer(db, { kind: TIMER_DAILY, subjectId: DAILY_SUBJECT, dueAt: nextDailyAt(now, DIGEST_TIME), now });
-  await scheduleTimer(db, { kind: TIMER_END_OF_DAY, subjectId: END_OF_DAY_SUBJECT, dueAt: nextDailyAt(now, END_OF_DAY_TIME), now });
+  await scheduleTimer(db, timerInput(DAILY_TIMER, { subjectId: DAILY_SUBJECT, dueAt: nextDailyAt(now, DIGEST_TIME), now }));
+  await scheduleTimer(db, timerInput(END_OF_DAY_TIMER, { subjectId: END_OF_DAY_SUBJECT, dueAt: nextDailyAt(now, END_OF_DAY_TIME), now }));
 }
 
 function dayBounds(day: string): { from: Date; to: Date } {
@@ -260,7 +264,7 @@ export async function issueNotice(ctx: AppContext, actor: Actor, caseId: string,
     const n = await repo.insertNotice(trx, {
       case_id: c.id, org_id: c.owner_org_id, org_path: c.owner_path, content, issued_by: actor.id, issued_at: now, answer_by: answerBy, status: 'open',
     });
-    await scheduleTimer(trx, { kind: TIMER_NOTICE_DUE, subjectId: n.id, dueAt: answerBy, now });
+    await scheduleTimer(trx, timerInput(NOTICE_DUE_TIMER, { subjectId: n.id, dueAt: answerBy, now }));
     await recordEvent(trx, {
       caseId: c.id, actor: { kind: 'staff', id: actor.id, name: actor.displayName }, action: 'supervision_notice', fromStatus: c.status, toStatus: c.status,
       orgId: c.owner_org_id, note: content, data: { noticeId: n.id, answerBy: answerBy.toISOString() }, at: now,

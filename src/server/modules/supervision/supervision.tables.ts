@@ -1,7 +1,5 @@
-import type { ColumnType, Generated } from 'kysely';
-import type { Json, Timestamp } from '../../db/foundation.tables.js';
-
-type Defaulted<T> = ColumnType<T, T | undefined, T>;
+import type { Generated } from 'kysely';
+import type { Defaulted, Json, Timestamp } from '../../db/columns.js';
 
 export interface SupervisionNoticesTable {
   id: Generated<string>;
@@ -30,7 +28,21 @@ export interface SupervisionReportsTable {
   created_at: Timestamp;
 }
 
+export interface LeaderAppointmentsTable {
+  id: Generated<string>;
+  case_id: string;
+  day: string;
+  level: 'green' | 'yellow' | 'red';
+  leader_role: string;
+  org_id: string;
+  status: Defaulted<string>;
+  scheduled_at: Timestamp | null;
+  outcome: string | null;
+  created_at: Timestamp;
+}
+
 export interface SupervisionTables {
+  leader_appointments: LeaderAppointmentsTable;
   supervision_notices: SupervisionNoticesTable;
   supervision_reports: SupervisionReportsTable;
 }

@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDueWork } from '../../platform/scheduler.js';
-import { timerHandlers } from '../../platform/timer-registry.js';
+import { timerHandlersOf } from '../../platform/background.js';
+import { supervisionTimers } from './supervision.timers.js';
 import { createTimerSweeper, scheduleTimer } from '../../platform/timers.js';
 import { createTestApp, type TestApp } from '../../testing/test-app.js';
-import { findOrgByCode } from '../orgs/orgs.repo.js';
+import { findOrgByCode } from '../orgs/index.js';
 import { endOfDayGrade, nextDailyAt } from './supervision.rules.js';
 import { DAILY_SUBJECT, TIMER_DAILY } from './supervision.service.js';
 
@@ -158,8 +159,8 @@ describe('daily digest', () => {
     await t.database.db.updateTable('timers').set({ cancelled_at: t.clock.now() }).where('kind', '<>', TIMER_DAILY).where('fired_at', 'is', null).where('cancelled_at', 'is', null).execute();
     await scheduleTimer(t.database.db, { kind: TIMER_DAILY, subjectId: DAILY_SUBJECT, dueAt: new Date('2026-11-25T01:05:00Z'), now: t.clock.now() });
     t.clock.set(new Date('2026-11-25T01:10:00Z'));
-    const a = createTimerSweeper(timerHandlers, 5);
-    const b = createTimerSweeper(timerHandlers, 5);
+    const a = createTimerSweeper(timerHandlersOf(supervisionTimers), 5);
+    const b = createTimerSweeper(timerHandlersOf(supervisionTimers), 5);
     for (let round = 0; round < 20; round++) {
       const [x, y] = await Promise.all([a(t.app.ctx), b(t.app.ctx)]);
       if (x + y === 0) break;

@@ -8,27 +8,27 @@
  */
 import type { AppContext } from '../../platform/context.js';
 import type { Sweeper } from '../../platform/scheduler.js';
-import { registerTimerHandler } from '../../platform/timer-registry.js';
-import { notifyUnits, recordEvent, HANDLING_ROLES, SUPERVISING_ROLES } from '../cases/cases.effects.js';
-import * as casesRepo from '../cases/cases.repo.js';
-import { shanghaiDate } from '../cases/deadlines.rules.js';
+import { defineTimer, type TimerDefinition } from '../../platform/background.js';
+import { notifyUnits, recordEvent, HANDLING_ROLES, SUPERVISING_ROLES } from '../cases/index.js';
+import * as casesRepo from '../cases/index.js';
+import { shanghaiDate } from '../cases/index.js';
 import * as repo from './supervision.repo.js';
 import { DIGEST_TIME, END_OF_DAY_TIME, nextDailyAt } from './supervision.rules.js';
-import { TIMER_DAILY, TIMER_END_OF_DAY, TIMER_NOTICE_DUE, ensureDailyTimers, runDailyJobs, runEndOfDay } from './supervision.service.js';
+import { DAILY_TIMER, END_OF_DAY_TIMER, NOTICE_DUE_TIMER, ensureDailyTimers, runDailyJobs, runEndOfDay } from './supervision.service.js';
 
-registerTimerHandler(TIMER_DAILY, async (trx, ctx) => {
+const daily = defineTimer(DAILY_TIMER, async (trx, ctx) => {
   const now = ctx.clock.now();
   await runDailyJobs(trx, now);
   await ensureDailyTimers(trx, now);
 });
 
-registerTimerHandler(TIMER_END_OF_DAY, async (trx, ctx, timer, afterCommit) => {
+const endOfDay = defineTimer(END_OF_DAY_TIMER, async (trx, ctx, timer, afterCommit) => {
   // The day the timer was set for, even when it fires late.
   await runEndOfDay(trx, ctx, shanghaiDate(timer.due_at), afterCommit);
   await ensureDailyTimers(trx, ctx.clock.now());
 });
 
-registerTimerHandler(TIMER_NOTICE_DUE, async (trx, ctx, timer) => {
+const noticeDue = defineTimer(NOTICE_DUE_TIMER, async (trx, ctx, timer) => {
   const n = await repo.lockNotice(trx, timer.subject_id);
   if (!n || n.status !== 'open' || n.overdue) return;
   const now = ctx.clock.now();
@@ -44,6 +44,9 @@ registerTimerHandler(TIMER_NOTICE_DUE, async (trx, ctx, timer) => {
     title: { 'zh-CN': `督办单逾期未回复 ${c.tracking_no}`, en: `Supervision notice not answered in time: ${c.tracking_no}` }, caseId: c.id, data: { noticeId: n.id },
   });
 });
+
+/** The supervision module's timer kinds with their handlers, for the app's one registry. */
+export const supervisionTimers: readonly TimerDefinition[] = [daily, endOfDay, noticeDue];
 
 const ensured = new WeakMap<AppContext, string>();
 

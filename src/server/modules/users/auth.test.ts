@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/test-app.js';
-import { DEMO_USERS } from '../demo/demo.data.js';
+import { DEMO_USERS } from '../demo/index.js';
 
 let t: TestApp;
 beforeAll(async () => {

@@ -6,7 +6,7 @@
 import { appendAudit, type AuditEntry } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
-import { clockTime, describeWait } from '../public/throttle.rules.js';
+import { clockTime, describeWait } from '../public/index.js';
 import * as repo from './login-throttle.repo.js';
 import { isThrottled, liveFailures, memoryMs, nextAttemptAt, type ThrottlePolicy } from './login-throttle.rules.js';
 

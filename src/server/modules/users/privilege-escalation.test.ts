@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/test-app.js';
 import { TEST_PASSWORD } from '../../testing/templates.js';
-import { findOrgByCode } from '../orgs/orgs.repo.js';
+import { findOrgByCode } from '../orgs/index.js';
 import { findUserByUsername } from './users.repo.js';
 
 let t: TestApp;

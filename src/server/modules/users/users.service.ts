@@ -11,7 +11,7 @@ import {
   can, canDistrictWide, grantableRoles, isRole, mayGrant, mayManageUser, permissionsOf, ROLE_LABELS, type Actor, type Role,
 } from '../../platform/policies.js';
 import { requireSomewhere } from '../../platform/scope.js';
-import { findOrgById } from '../orgs/orgs.repo.js';
+import { findOrgById } from '../orgs/index.js';
 import * as throttle from './login-throttle.service.js';
 import * as repo from './users.repo.js';
 

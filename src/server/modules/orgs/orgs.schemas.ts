@@ -37,15 +37,7 @@ export const OrgMapSchema = Type.Object({
       type: Type.Literal('Feature'),
       id: Type.String(),
       geometry: Type.Unknown(),
-      properties: Type.Object({
-        id: Type.String(),
-        code: Type.String(),
-        name: Type.String(),
-        nameEn: Type.Union([Type.String(), Type.Null()]),
-        type: Type.String(),
-        parentId: Type.Union([Type.String(), Type.Null()]),
-        sample: Type.Boolean(),
-      }),
+      properties: Type.Pick(OrgSchema, ['id', 'code', 'name', 'nameEn', 'type', 'parentId', 'sample']),
     }),
   ),
 });

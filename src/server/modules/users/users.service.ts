@@ -8,7 +8,7 @@ import { AppError } from '../../platform/errors.js';
 import { l } from '../../platform/messages.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../../platform/passwords.js';
 import {
-  can, canDistrictWide, grantableRoles, isRole, mayGrant, mayManageUser, permissionsOf, ROLE_LABELS, type Actor, type Role,
+  can, canDistrictWide, grantableRoles, isRole, mayGrant, mayManageUser, permissionsOf, ROLE_LABELS, type Actor, type Role, type RoleAtUnit,
 } from '../../platform/policies.js';
 import { requireSomewhere } from '../../platform/scope.js';
 import { findOrgById } from '../orgs/index.js';
@@ -122,6 +122,11 @@ export async function createUser(
  * role beyond the actor's reach is not theirs to change, or they could take it over by resetting the password).
  * Nobody changes their own account here. Unknown users and users the actor may not even see answer 404 alike.
  */
+/** A user's stored roles as the policy layer judges them (unknown role names, if any, grant nothing). */
+function heldRoles(rows: readonly { role: string; org_path: string }[]): RoleAtUnit[] {
+  return rows.filter((r) => isRole(r.role)).map((r) => ({ role: r.role as Role, orgPath: r.org_path }));
+}
+
 async function manageableUser(db: Kysely<DB>, actor: Actor | null, userId: string) {
   const user = await repo.findUserById(db, userId);
   if (!user) throw AppError.notFound('user');
@@ -130,8 +135,7 @@ async function manageableUser(db: Kysely<DB>, actor: Actor | null, userId: strin
     if (userId === actor.id) throw new AppError('OWN_ACCOUNT');
     const roles = await repo.rolesOf(db, [userId]);
     if (!roles.some((r) => can(actor, 'user:read', r.org_path)) && !canDistrictWide(actor, 'user:read')) throw AppError.notFound('user');
-    const held = roles.filter((r) => isRole(r.role)).map((r) => ({ role: r.role as Role, orgPath: r.org_path }));
-    if (!mayManageUser(actor, userId, held)) throw new AppError('USER_OUT_OF_REACH');
+    if (!mayManageUser(actor, userId, heldRoles(roles))) throw new AppError('USER_OUT_OF_REACH');
   }
   return user;
 }
@@ -187,16 +191,19 @@ export async function listUsers(ctx: AppContext, actor: Actor, q: { q?: string; 
   const roles = await repo.rolesOf(ctx.db, rows.map((r) => r.id));
   const throttled = await throttle.throttledUsernames(ctx, rows.map((r) => r.username));
   return {
-    items: rows.map((u) => ({
-      id: u.id,
-      username: u.username,
-      displayName: u.display_name,
-      active: u.active,
-      throttled: throttled.has(u.username),
-      roles: roles.filter((r) => r.user_id === u.id).map((r) => ({ role: r.role, orgId: r.org_id, orgName: r.org_name })),
-      // Whether this actor may change the user (roles, password, active flag): the UI offers only what will pass.
-      manageable: mayManageUser(actor, u.id, roles.filter((r) => r.user_id === u.id && isRole(r.role)).map((r) => ({ role: r.role as Role, orgPath: r.org_path }))),
-    })),
+    items: rows.map((u) => {
+      const mine = roles.filter((r) => r.user_id === u.id);
+      return {
+        id: u.id,
+        username: u.username,
+        displayName: u.display_name,
+        active: u.active,
+        throttled: throttled.has(u.username),
+        roles: mine.map((r) => ({ role: r.role, orgId: r.org_id, orgName: r.org_name })),
+        // Whether this actor may change the user (roles, password, active flag): the UI offers only what will pass.
+        manageable: mayManageUser(actor, u.id, heldRoles(mine)),
+      };
+    }),
     total,
     page,
     pageSize,

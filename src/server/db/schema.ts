@@ -5,6 +5,7 @@
  */
 import type { PlatformTables } from '../platform/platform.tables.js';
 import type { AttachmentTables } from '../modules/attachments/attachments.tables.js';
+import type { CalendarTables } from '../modules/calendar/calendar.tables.js';
 import type { CaseTables } from '../modules/cases/cases.tables.js';
 import type { DashboardTables } from '../modules/dashboard/dashboard.tables.js';
 import type { NotificationTables } from '../modules/notifications/notifications.tables.js';
@@ -18,6 +19,7 @@ export interface DB
   extends PlatformTables,
     OrgTables,
     UserTables,
+    CalendarTables,
     CaseTables,
     AttachmentTables,
     NotificationTables,

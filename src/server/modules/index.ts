@@ -8,6 +8,7 @@ import type { ModuleDefinition } from '../platform/modules.js';
 import { adminModule } from './admin/index.js';
 import { assessmentModule } from './assessment/index.js';
 import { attachmentsModule } from './attachments/index.js';
+import { calendarModule } from './calendar/index.js';
 import { casesModule } from './cases/index.js';
 import { configModule } from './config/index.js';
 import { dashboardModule } from './dashboard/index.js';
@@ -30,6 +31,7 @@ export const MODULES: readonly ModuleDefinition[] = [
   usersModule,
   orgsModule,
   configModule,
+  calendarModule,
   casesModule,
   notificationsModule,
   eventsModule,

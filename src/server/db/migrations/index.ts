@@ -19,6 +19,7 @@ import * as m0012 from './0012_audit_anchor.js';
 import * as m0013 from './0013_upload_cleanup.js';
 import * as m0014 from './0014_login_throttle.js';
 import * as m0015 from './0015_setting_defaults.js';
+import * as m0016 from './0016_work_calendar.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '0013_upload_cleanup': m0013,
   '0014_login_throttle': m0014,
   '0015_setting_defaults': m0015,
+  '0016_work_calendar': m0016,
 };

@@ -12,17 +12,17 @@ import { inTransaction, type AfterCommit } from '../../platform/tx.js';
 import { cancelTimers, scheduleTimer } from '../../platform/timers.js';
 import { timerInput } from '../../platform/background.js';
 import type { OrgType } from '../orgs/index.js';
-import {
-  MAJOR_ESCALATION_RESOLVE, computeDeadlines, deadlineFor, remainingOnSuspend, resumeDeadline, targetsFor, type Remaining,
-  type WorkCalendar, type SlaPolicy,
-} from './deadlines.rules.js';
+import type { WorkCalendar } from '../calendar/index.js';
+import { computeDeadlines, deadlineFor, remainingOnSuspend, resumeDeadline, type Remaining } from './clocks.rules.js';
+import { MAJOR_ESCALATION_RESOLVE, targetsFor, type SlaPolicy } from './sla-policy.rules.js';
+import type { ClockOrigin } from './recompute.rules.js';
 import { ACTION_NAMES, STATE_NAMES, transition, type CaseAction, type CaseState } from './lifecycle.rules.js';
 import type { RiskLevel } from './grading.rules.js';
 import * as repo from './cases.repo.js';
 import { clockKinds, deadlineFlags, escalationTarget, runningClocks } from './cases.rules.js';
 import {
   AUTO_CONFIRM_TIMER, HANDLING_ROLES, SUPERVISING_ROLES, TIMER_AUTO_CONFIRM, clockFactsOf, lineOf, notifyUnits, publishAfterCommit, recordEvent,
-  resolveStartOf, slaContext, syncClockTimers, type EventActor, type Trx,
+  extraWithOrigins, resolveStartOf, slaContext, syncClockTimers, type EventActor, type Trx,
 } from './cases.effects.js';
 import { alertRed } from './intake.service.js';
 import { canSee, mayAct } from './cases.access.js';
@@ -75,7 +75,7 @@ export async function escalationPatch(trx: Trx, row: repo.CaseRow, now: Date, ca
   if (major) {
     patch.major = true;
     patch.resolve_by = deadlineFor(MAJOR_ESCALATION_RESOLVE, now, calendar);
-    patch.extra = JSON.stringify({ ...row.extra, resolveStart: now.toISOString() });
+    patch.extra = extraWithOrigins(row.extra, { resolve: { start: now.toISOString(), spec: MAJOR_ESCALATION_RESOLVE } }, now);
   }
   return { patch, target };
 }
@@ -227,7 +227,7 @@ async function applyEffects(
     case 'reopen': {
       const resolveBy = deadlineFor(targetsFor(policy, level, row.channel).resolve, now, calendar);
       return {
-        patch: { resolved_at: null, confirmed_at: null, resolve_by: resolveBy, extra: JSON.stringify({ ...row.extra, resolveStart: now.toISOString() }) },
+        patch: { resolved_at: null, confirmed_at: null, resolve_by: resolveBy, extra: extraWithOrigins(row.extra, { resolve: null }, now) },
         data: { resolveBy: resolveBy.toISOString() },
         after: async (u) => void (await cancelTimers(trx, u.id, now, [TIMER_AUTO_CONFIRM])),
       };
@@ -246,11 +246,19 @@ async function applyEffects(
       if (remaining.respond) patch.respond_by = resumeDeadline(remaining.respond, now, calendar);
       if (remaining.accept) patch.accept_by = resumeDeadline(remaining.accept, now, calendar);
       if (remaining.resolve) patch.resolve_by = resumeDeadline(remaining.resolve, now, calendar);
+      // What is left of a working clock runs from now: its origin, should the calendar change (recompute.rules.ts).
+      const origins: Partial<Record<'respond' | 'accept' | 'resolve', ClockOrigin | null>> = {};
+      for (const clock of ['respond', 'accept', 'resolve'] as const) {
+        const left = remaining[clock];
+        if (left) origins[clock] = left.clock === 'working' ? { start: now.toISOString(), spec: { kind: 'working_minutes', minutes: left.minutes } } : null;
+      }
+      let resolveStart: Date | undefined;
       if (remaining.resolve && row.resolve_by && resolveStartOf(row)) {
         // Keep the 80% warning proportional: shift the window's start by the paused time.
         const paused = now.getTime() - (row.suspended_at?.getTime() ?? now.getTime());
-        patch.extra = JSON.stringify({ ...row.extra, resolveStart: new Date(resolveStartOf(row)!.getTime() + paused).toISOString() });
+        resolveStart = new Date(resolveStartOf(row)!.getTime() + paused);
       }
+      if (Object.keys(origins).length > 0 || resolveStart) patch.extra = extraWithOrigins(row.extra, origins, resolveStart);
       return { patch, data: { suspendedMinutes: Math.round((now.getTime() - (row.suspended_at?.getTime() ?? now.getTime())) / 60_000) } };
     }
     case 'merge': {
@@ -287,6 +295,12 @@ async function applyEffects(
           respond_by: row.responded_at ? row.respond_by : d.respondBy,
           accept_by: row.accepted_at ? row.accept_by : d.acceptBy,
           resolve_by: row.resolved_at || row.major ? row.resolve_by : d.resolveBy,
+          // The clocks recomputed here run on the plain rules again.
+          extra: extraWithOrigins(row.extra, {
+            ...(row.responded_at ? {} : { respond: null }),
+            ...(row.accepted_at ? {} : { accept: null }),
+            ...(row.resolved_at || row.major ? {} : { resolve: null }),
+          }),
         },
         data: { from: level, to: input.riskLevel },
         after: async (u) => {

@@ -13,9 +13,12 @@ import { NOTIFY_TOPIC } from '../notifications/index.js';
 import { Type } from 'typebox';
 import type { AfterCommit } from '../../platform/tx.js';
 import { ancestorIds } from '../orgs/index.js';
-import { targetsFor, warningAt, type WorkCalendar } from './deadlines.rules.js';
+import type { WorkCalendar } from '../calendar/index.js';
+import { warningAt } from './clocks.rules.js';
+import { targetsFor } from './sla-policy.rules.js';
 import * as repo from './cases.repo.js';
 import { clockKinds, runningClocks, type ClockFacts, type SlaClockName } from './cases.rules.js';
+import type { ClockOrigin, ClockOrigins } from './recompute.rules.js';
 
 /** A deadline timer's payload: the clock and the deadline it was set for (a stale timer finds them changed). */
 const ClockTimerPayload = Type.Object({ clock: Type.Union([Type.Literal('respond'), Type.Literal('accept'), Type.Literal('resolve')]), dueAt: Type.String() });
@@ -78,6 +81,30 @@ export type ClockSubject = Pick<
 export function resolveStartOf(row: Pick<repo.CaseRow, 'extra' | 'accepted_at'>): Date | null {
   const stored = (row.extra as { resolveStart?: string }).resolveStart;
   return stored ? new Date(stored) : row.accepted_at;
+}
+
+/** The stored origins of clocks whose window does not start where the plain rules say (recompute.rules.ts). */
+export function clockOriginsOf(row: Pick<repo.CaseRow, 'extra'>): ClockOrigins {
+  return ((row.extra as { clockOrigins?: ClockOrigins }).clockOrigins ?? {}) as ClockOrigins;
+}
+
+/**
+ * The case's `extra` with some clock origins set (or, given `null`, dropped back to the plain rules), as the
+ * JSON a patch stores; `resolveStart` likewise when given.
+ */
+export function extraWithOrigins(
+  extra: unknown,
+  origins: Partial<Record<SlaClockName, ClockOrigin | null>>,
+  resolveStart?: Date,
+): string {
+  const current = (extra ?? {}) as { clockOrigins?: ClockOrigins } & Record<string, unknown>;
+  const next: ClockOrigins = { ...(current.clockOrigins ?? {}) };
+  for (const [clock, origin] of Object.entries(origins) as [SlaClockName, ClockOrigin | null][]) {
+    if (origin) next[clock] = origin;
+    else delete next[clock];
+  }
+  const { clockOrigins: _dropped, ...rest } = current;
+  return JSON.stringify({ ...rest, ...(resolveStart ? { resolveStart: resolveStart.toISOString() } : {}), ...(Object.keys(next).length > 0 ? { clockOrigins: next } : {}) });
 }
 
 export function clockFactsOf(row: Omit<ClockSubject, 'id' | 'risk_level' | 'channel'>): ClockFacts {

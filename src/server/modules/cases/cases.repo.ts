@@ -300,3 +300,13 @@ export function attachmentsByIds(db: Kysely<DB>, ids: string[]) {
   if (ids.length === 0) return Promise.resolve([]);
   return db.selectFrom('attachments').selectAll().where('id', 'in', ids).execute();
 }
+
+/** States whose clocks run (cases.rules.ts `runningClocks`): the ones a calendar change can move. */
+const CLOCK_RUNNING_STATES = ['submitted', 'accepted', 'dispatched', 'in_progress'] as const;
+
+/** The next batch of cases with running clocks after `afterId`, in id order, locked for the caller's transaction. */
+export function lockRunningCasesAfter(db: Kysely<DB>, afterId: string | null, limit: number) {
+  let q = db.selectFrom('cases').selectAll().where('status', 'in', [...CLOCK_RUNNING_STATES]);
+  if (afterId) q = q.where('id', '>', afterId);
+  return q.orderBy('id').limit(limit).forUpdate().execute();
+}

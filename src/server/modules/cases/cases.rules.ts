@@ -4,7 +4,9 @@
  * amber/overdue flags, tracking numbers and phone masking.
  */
 import type { OrgType } from '../orgs/index.js';
-import { shanghaiDate, warningAt, type ClockKind, type DeadlineSpec, type WorkCalendar, clockKindOf } from './deadlines.rules.js';
+import { shanghaiDate, type WorkCalendar } from '../calendar/index.js';
+import { warningAt } from './clocks.rules.js';
+import { clockKindOf, type ClockKind, type DeadlineSpec } from './sla-policy.rules.js';
 
 export type SlaClockName = 'respond' | 'accept' | 'resolve';
 

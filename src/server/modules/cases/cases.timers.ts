@@ -10,10 +10,11 @@ import * as repo from './cases.repo.js';
 import { clockKinds, runningClocks, type SlaClockName } from './cases.rules.js';
 import {
   AUTO_CONFIRM_TIMER, BREACH_TIMER, HANDLING_ROLES, SUPERVISING_ROLES, WARN_TIMER, clockFactsOf, lineOf, notifyUnits,
-  publishAfterCommit, recordEvent, slaContext, syncClockTimers, type Trx,
+  extraWithOrigins, publishAfterCommit, recordEvent, slaContext, syncClockTimers, type Trx,
 } from './cases.effects.js';
 import { escalationPatch, notifyEscalation } from './actions.service.js';
-import { deadlineFor, targetsFor } from './deadlines.rules.js';
+import { deadlineFor } from './clocks.rules.js';
+import { targetsFor } from './sla-policy.rules.js';
 import type { RiskLevel } from './grading.rules.js';
 
 const CLOCK_NAMES: Record<SlaClockName, { 'zh-CN': string; en: string }> = {
@@ -89,10 +90,12 @@ async function onBreach(trx: Trx, ctx: AppContext, timer: ClockTimer, afterCommi
       const { patch, target } = await escalationPatch(trx, row, now, calendar, false);
       // The new owner gets a fresh window for the clock that was missed.
       const targets = targetsFor(policy, row.risk_level as RiskLevel, row.channel);
-      if (clock === 'accept') patch.accept_by = deadlineFor(targets.accept, now, calendar);
-      else {
+      if (clock === 'accept') {
+        patch.accept_by = deadlineFor(targets.accept, now, calendar);
+        patch.extra = extraWithOrigins(row.extra, { accept: { start: now.toISOString(), spec: targets.accept } });
+      } else {
         patch.resolve_by = deadlineFor(targets.resolve, now, calendar);
-        patch.extra = JSON.stringify({ ...row.extra, resolveStart: now.toISOString() });
+        patch.extra = extraWithOrigins(row.extra, { resolve: null }, now);
       }
       // The case stays marked overdue for supervisors until the new owner acts on it,
       // even though the new owner's own window has just started.

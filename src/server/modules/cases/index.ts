@@ -18,6 +18,7 @@
 import type { ModuleDefinition } from '../../platform/modules.js';
 import { casesModule as routes } from './cases.routes.js';
 import { caseTimers } from './cases.timers.js';
+import { caseCalendarFollower } from './cases.recompute.js';
 
 // Reading and locking a case (named functions of the repo).
 export type { CaseRow } from './cases.repo.js';
@@ -44,10 +45,12 @@ export { CaseIdParams, CreateCaseBody, IdempotencyHeaders } from './cases.schema
 // Pure rules: lifecycle, grading, deadlines, the category catalogue.
 export { CASE_ACTIONS, STATE_NAMES, transition, type CaseAction, type CaseState } from './lifecycle.rules.js';
 export { RISK_LEVELS, type RiskLevel, type ValidationIssue } from './grading.rules.js';
-export { DEFAULT_WORK_CALENDAR, SHANGHAI_OFFSET_MS, deadlineFor, shanghaiDate, type DeadlineSpec, type SlaPolicy, type WorkCalendar } from './deadlines.rules.js';
+export { SHANGHAI_OFFSET_MS, shanghaiDate, type WorkCalendar } from '../calendar/index.js';
+export { deadlineFor } from './clocks.rules.js';
+export { type DeadlineSpec, type SlaPolicy } from './sla-policy.rules.js';
 export { DEFAULT_CATEGORIES } from './catalogue.data.js';
 
 // The case core's editable policies (definitions of the settings registry).
-export { GRADING_RULES, OFFICE_HOURS, SLA_POLICY, calendarOf, workCalendar, type OfficeHours } from './cases.settings.js';
+export { GRADING_RULES, SLA_POLICY } from './cases.settings.js';
 
-export const casesModule: ModuleDefinition = { name: 'cases', routes, timers: caseTimers };
+export const casesModule: ModuleDefinition = { name: 'cases', routes, timers: caseTimers, sweepers: [caseCalendarFollower] };

@@ -5,7 +5,8 @@
  */
 import type { SettingDefinition } from '../../platform/settings.js';
 import { ASSESSMENT_WEIGHTS } from '../assessment/index.js';
-import { GRADING_RULES, OFFICE_HOURS, SLA_POLICY } from '../cases/index.js';
+import { OFFICE_HOURS } from '../calendar/index.js';
+import { GRADING_RULES, SLA_POLICY } from '../cases/index.js';
 import { ORDER_MATRIX } from '../orders/index.js';
 
 export const SETTINGS: readonly SettingDefinition<unknown>[] = [GRADING_RULES, SLA_POLICY, OFFICE_HOURS, ORDER_MATRIX, ASSESSMENT_WEIGHTS] as SettingDefinition<never>[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_WORK_CALENDAR } from '../cases/index.js';
+import { DEFAULT_WORK_CALENDAR } from '../calendar/index.js';
 import {
   DEFAULT_ORDER_MATRIX, checkInFlags, matrixEntryFor, normaliseRank, orderDeadlines, orderTransition, rankMeets, validateOrderMatrix,
 } from './orders.rules.js';

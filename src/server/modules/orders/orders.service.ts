@@ -20,7 +20,7 @@ import { HANDLING_ROLES, SUPERVISING_ROLES, notifyUnits, recordEvent, type Trx }
 import * as casesRepo from '../cases/index.js';
 import type { RiskLevel } from '../cases/index.js';
 import { STATE_NAMES, type CaseState } from '../cases/index.js';
-import { workCalendar } from '../cases/index.js';
+import { workCalendar } from '../calendar/index.js';
 import { readSetting } from '../../platform/settings.js';
 import { ORDER_MATRIX } from './orders.settings.js';
 import * as repo from './orders.repo.js';

@@ -4,7 +4,7 @@
  * since a working-time window must fit in them.
  */
 import type { SettingDefinition } from '../../platform/settings.js';
-import { OFFICE_HOURS, calendarOf } from '../cases/index.js';
+import { OFFICE_HOURS, builtInDayTable, calendarOf } from '../calendar/index.js';
 import { DEFAULT_ORDER_MATRIX, validateOrderMatrix, type OrderMatrix } from './orders.rules.js';
 
 export const ORDER_MATRIX: SettingDefinition<OrderMatrix> = {
@@ -12,7 +12,7 @@ export const ORDER_MATRIX: SettingDefinition<OrderMatrix> = {
   path: 'order-matrix',
   defaults: DEFAULT_ORDER_MATRIX,
   check: async (value, read) => {
-    const r = validateOrderMatrix(value, calendarOf(await read(OFFICE_HOURS)));
+    const r = validateOrderMatrix(value, calendarOf(await read(OFFICE_HOURS), builtInDayTable()));
     return r.ok ? { ok: true, value: r.matrix } : r;
   },
 };

@@ -6,7 +6,7 @@ import type { ModuleDefinition } from '../../platform/modules.js';
 import { orgsModule as routes } from './orgs.routes.js';
 
 export type { OrgType } from './orgs.tables.js';
-export { findOrgByCode, findOrgById, insertOrg, type NewOrg, type OrgRow } from './orgs.repo.js';
+export { findOrgByCode, findOrgById, insertOrg, rootOrgIds, type NewOrg, type OrgRow } from './orgs.repo.js';
 export { ancestorIds, childPath, depthOf } from './orgs.rules.js';
 export { checkGeometry, containsPoint } from './geometry.rules.js';
 export { buildingByCode, orgDirectory, type DirectoryUnit } from './org-directory.js';

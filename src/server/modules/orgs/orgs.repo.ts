@@ -167,3 +167,9 @@ export function communityFeatures(db: Kysely<DB>, rootPath: string) {
     .orderBy('depth')
     .execute();
 }
+
+/** The roots of the org tree (the district, or each district of a multi-district install). */
+export async function rootOrgIds(db: Kysely<DB>): Promise<string[]> {
+  const rows = await db.selectFrom('org_units').select('id').where('parent_id', 'is', null).where('active', '=', true).execute();
+  return rows.map((r) => r.id);
+}

@@ -4,7 +4,8 @@
 import type { ModuleDefinition } from '../../platform/modules.js';
 import { ordersModule as routes } from './orders.routes.js';
 import { orderTimers } from './orders.timers.js';
+import { orderCalendarFollower } from './orders.recompute.js';
 
 export { ORDER_MATRIX } from './orders.settings.js';
 
-export const ordersModule: ModuleDefinition = { name: 'orders', routes, timers: orderTimers };
+export const ordersModule: ModuleDefinition = { name: 'orders', routes, timers: orderTimers, sweepers: [orderCalendarFollower] };

@@ -64,3 +64,10 @@ export function orgNames(db: Kysely<DB>, ids: string[]) {
   if (ids.length === 0) return Promise.resolve([]);
   return db.selectFrom('org_units').select(['id', 'name', 'name_en', 'type', 'path', 'active']).where('id', 'in', ids).execute();
 }
+
+/** The next batch of orders with a deadline still to meet (issued or acknowledged), in id order, locked. */
+export function lockPendingOrdersAfter(db: Kysely<DB>, afterId: string | null, limit: number) {
+  let q = db.selectFrom('orders').selectAll().where('status', 'in', ['issued', 'acknowledged']);
+  if (afterId) q = q.where('id', '>', afterId);
+  return q.orderBy('id').limit(limit).forUpdate().execute();
+}

@@ -2,7 +2,9 @@
  * The import rules of ENGINEERING.md convention 12, checked by `npm run lint:imports` (a step of .ci/run).
  * Type-only imports count (`tsPreCompilationDeps`), so a type cannot smuggle a dependency past a rule.
  *
- * A module is a folder `src/server/modules/<area>/`; its `index.ts` is its doorway. `src/server/import-rules.test.ts`
+ * A module is a folder `src/server/modules/<area>/`; its `index.ts` is its doorway. `src/shared/` holds the vocabulary
+ * the server and the browser bundles both load at runtime (case states, actions, risk levels, their labels); it
+ * imports nothing, so either side may depend on it without reaching the other. `src/server/import-rules.test.ts`
  * shows that a deep import fails these rules.
  */
 const MODULE_FILE = '^src/server/modules/[^/]+/';
@@ -84,6 +86,15 @@ module.exports = {
       to: { path: '^src/server/', dependencyTypesNot: ['type-only'] },
     },
     {
+      name: 'shared-imports-nothing',
+      severity: 'error',
+      comment:
+        'src/shared/ is pure data loaded by the server and the browser alike: it imports nothing (no server, web, package ' +
+        'or Node code, not even another shared file), so neither side drags the other, or a runtime, in through it.',
+      from: { path: '^src/shared/', pathNot: '\\.test\\.ts$' },
+      to: {},
+    },
+    {
       name: 'not-to-tests',
       severity: 'error',
       comment: 'Nothing imports a test file.',
@@ -93,7 +104,9 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    includeOnly: '^(src|bench|e2e)/',
+    // Our tree, plus packages and Node built-ins (never followed: doNotFollow), so that a rule such as
+    // shared-imports-nothing sees an import of `kysely` or `node:fs` too; the other rules only name paths in src.
+    includeOnly: ['^(src|bench|e2e)/', 'node_modules/', '^(node:)?[a-z_/]+$'],
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json'] },

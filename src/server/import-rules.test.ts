@@ -85,4 +85,24 @@ describe('the import rules', () => {
       'web-only-server-types: src/web/main.ts -> src/server/modules/cases/index.ts',
     ]);
   });
+
+  it('let the server and the web load src/shared at runtime, and fail when src/shared imports anything', async () => {
+    expect(
+      await violations({
+        ...casesModule,
+        'src/shared/vocab.ts': "export const STATES = ['open', 'closed'] as const;\n",
+        'src/shared/labels.ts': "import { STATES } from './vocab.js';\nexport const LABELS = STATES.map((s) => s.toUpperCase());\n",
+        'src/shared/runtime.ts': "import { sql } from 'kysely';\nimport fs from 'node:fs';\nexport const r = [sql, fs];\n",
+        'src/shared/server.ts': "import type { lockCase } from '../server/modules/cases/index.js';\nexport type F = typeof lockCase;\n",
+        'src/server/modules/orders/orders.service.ts': "import { STATES } from '../../../shared/vocab.js';\nexport const s = STATES;\n",
+        'src/web/main.ts': "import { STATES } from '../shared/vocab.js';\nexport const w = STATES;\n",
+      }),
+    ).toEqual([
+      'shared-imports-nothing: src/shared/labels.ts -> src/shared/vocab.ts',
+      // The cruiser names a built-in by its bare name; the package is unresolved here (no node_modules), seen all the same.
+      'shared-imports-nothing: src/shared/runtime.ts -> fs',
+      'shared-imports-nothing: src/shared/runtime.ts -> kysely',
+      'shared-imports-nothing: src/shared/server.ts -> src/server/modules/cases/index.ts',
+    ]);
+  });
 });

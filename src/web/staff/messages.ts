@@ -2,8 +2,21 @@
  * Every string of the staff workbench, in Chinese (default) and English. The
  * English dictionary is typed against the Chinese keys, so a missing
  * translation fails the type check. Domain values (statuses, risk levels,
- * actions…) are looked up as `status.<value>` and so on.
+ * actions…) are looked up as `status.<value>` and so on; those of the case
+ * lifecycle and the risk levels come from the vocabulary shared with the
+ * server (src/shared), so the workbench and the server's messages name a
+ * state alike.
  */
+import { ACTION_LABELS, STATE_LABELS } from '../../shared/lifecycle.js';
+import { RISK_LABELS } from '../../shared/risk.js';
+import type { Locale } from '../shared/i18n.js';
+
+/** `<prefix>.<code>` keys of one language, from a shared table of bilingual labels. */
+function keyed<P extends string, K extends string>(prefix: P, labels: Readonly<Record<K, { readonly 'zh-CN': string; readonly en: string }>>, locale: Locale) {
+  const entries = (Object.keys(labels) as K[]).map((code) => [`${prefix}.${code}`, labels[code][locale]] as const);
+  return Object.fromEntries(entries) as Record<`${P}.${K}`, string>;
+}
+
 const zh = {
   'app.title': '枫桥 · 群众诉求服务工作台',
   'app.short': '枫桥工作台',
@@ -308,19 +321,8 @@ const zh = {
   'clock.respond': '响应',
   'clock.accept': '受理',
   'clock.resolve': '办结',
-  'status.submitted': '待受理',
-  'status.accepted': '已受理',
-  'status.rejected': '不予受理',
-  'status.dispatched': '已分拨',
-  'status.in_progress': '办理中',
-  'status.resolved': '已化解',
-  'status.confirmed': '已确认',
-  'status.closed': '已办结',
-  'status.suspended': '已挂起',
-  'status.merged': '已合并',
-  'risk.red': '红色 · 一类',
-  'risk.yellow': '黄色 · 二类',
-  'risk.blue': '蓝色 · 三类',
+  ...keyed('status', STATE_LABELS, 'zh-CN'),
+  ...keyed('risk', RISK_LABELS, 'zh-CN'),
   'channel.walk_in': '现场',
   'channel.hotline': '热线',
   'channel.online': '线上',
@@ -329,23 +331,8 @@ const zh = {
   'channel.secretary': '书记在线',
   'channel.open311': 'Open311',
   'channel.api': '接口',
-  'action.respond': '告知',
-  'action.accept': '受理',
-  'action.reject': '不予受理',
-  'action.dispatch': '分拨',
-  'action.transfer': '转办',
-  'action.escalate': '提级',
-  'action.start': '开始办理',
-  'action.resolve': '化解',
-  'action.confirm': '确认',
-  'action.reopen': '重新办理',
-  'action.close': '办结归档',
-  'action.suspend': '挂起',
-  'action.resume': '恢复',
-  'action.merge': '合并',
-  'action.comment': '备注',
-  'action.regrade': '调整等级',
-  'action.add_info': '补充信息',
+  ...keyed('action', ACTION_LABELS, 'zh-CN'),
+  // Timeline events that are not actions of the machine (intake, merges, the clocks' own events).
   'action.submit': '登记',
   'action.merged_in': '并入',
   'action.warning': '临近超时预警',
@@ -712,19 +699,8 @@ const en: Record<MessageKey, string> = {
   'clock.respond': 'Respond',
   'clock.accept': 'Accept',
   'clock.resolve': 'Resolve',
-  'status.submitted': 'Submitted',
-  'status.accepted': 'Accepted',
-  'status.rejected': 'Rejected',
-  'status.dispatched': 'Dispatched',
-  'status.in_progress': 'In progress',
-  'status.resolved': 'Resolved',
-  'status.confirmed': 'Confirmed',
-  'status.closed': 'Closed',
-  'status.suspended': 'Suspended',
-  'status.merged': 'Merged',
-  'risk.red': 'Red · level 1',
-  'risk.yellow': 'Yellow · level 2',
-  'risk.blue': 'Blue · level 3',
+  ...keyed('status', STATE_LABELS, 'en'),
+  ...keyed('risk', RISK_LABELS, 'en'),
   'channel.walk_in': 'Walk-in',
   'channel.hotline': 'Hotline',
   'channel.online': 'Online',
@@ -733,23 +709,8 @@ const en: Record<MessageKey, string> = {
   'channel.secretary': 'Secretary online',
   'channel.open311': 'Open311',
   'channel.api': 'API',
-  'action.respond': 'Respond',
-  'action.accept': 'Accept',
-  'action.reject': 'Reject',
-  'action.dispatch': 'Dispatch',
-  'action.transfer': 'Transfer',
-  'action.escalate': 'Escalate',
-  'action.start': 'Start',
-  'action.resolve': 'Resolve',
-  'action.confirm': 'Confirm',
-  'action.reopen': 'Reopen',
-  'action.close': 'Close',
-  'action.suspend': 'Suspend',
-  'action.resume': 'Resume',
-  'action.merge': 'Merge',
-  'action.comment': 'Note',
-  'action.regrade': 'Regrade',
-  'action.add_info': 'Add information',
+  ...keyed('action', ACTION_LABELS, 'en'),
+  // Timeline events that are not actions of the machine (intake, merges, the clocks' own events).
   'action.submit': 'Received',
   'action.merged_in': 'Merged in',
   'action.warning': 'Due-soon warning',

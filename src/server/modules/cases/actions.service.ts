@@ -16,6 +16,7 @@ import type { WorkCalendar } from '../calendar/index.js';
 import { computeDeadlines, deadlineFor, remainingOnSuspend, resumeDeadline, type Remaining } from './clocks.rules.js';
 import { MAJOR_ESCALATION_RESOLVE, targetsFor, type SlaPolicy } from './sla-policy.rules.js';
 import type { ClockOrigin } from './recompute.rules.js';
+import { CLOSED_STATES, isIn } from '../../../shared/lifecycle.js';
 import { ACTION_NAMES, STATE_NAMES, transition, type CaseAction, type CaseState } from './lifecycle.rules.js';
 import type { RiskLevel } from './grading.rules.js';
 import * as repo from './cases.repo.js';
@@ -266,7 +267,7 @@ async function applyEffects(
       if (input.targetCaseId === row.id) throw AppError.invalidField('body.targetCaseId', l('诉求不能合并到自身', 'a case cannot merge into itself'));
       const target = await repo.findCase(trx, input.targetCaseId);
       if (!target || !actor || !canSee(actor, target)) throw AppError.invalidField('body.targetCaseId', l('诉求不存在', 'unknown case'));
-      if (['merged', 'closed', 'rejected'].includes(target.status)) throw AppError.invalidField('body.targetCaseId', l('目标诉求已办结', 'the target case is finished'));
+      if (isIn(CLOSED_STATES, target.status)) throw AppError.invalidField('body.targetCaseId', l('目标诉求已办结', 'the target case is finished'));
       return {
         patch: { merged_into: target.id },
         data: { into: target.id, intoTrackingNo: target.tracking_no },

@@ -3,6 +3,7 @@
  * repository reads and writes.
  */
 import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
+import { ACTIVE_STATES } from '../../../shared/lifecycle.js';
 import type { DB } from '../../db/schema.js';
 import type { CaseEventsTable, CasesTable, CategoriesTable } from './cases.tables.js';
 
@@ -301,12 +302,12 @@ export function attachmentsByIds(db: Kysely<DB>, ids: string[]) {
   return db.selectFrom('attachments').selectAll().where('id', 'in', ids).execute();
 }
 
-/** States whose clocks run (cases.rules.ts `runningClocks`): the ones a calendar change can move. */
-const CLOCK_RUNNING_STATES = ['submitted', 'accepted', 'dispatched', 'in_progress'] as const;
-
-/** The next batch of cases with running clocks after `afterId`, in id order, locked for the caller's transaction. */
+/**
+ * The next batch of cases whose clocks run (the active states: cases.rules.ts `runningClocks`) after `afterId`,
+ * in id order, locked for the caller's transaction.
+ */
 export function lockRunningCasesAfter(db: Kysely<DB>, afterId: string | null, limit: number) {
-  let q = db.selectFrom('cases').selectAll().where('status', 'in', [...CLOCK_RUNNING_STATES]);
+  let q = db.selectFrom('cases').selectAll().where('status', 'in', [...ACTIVE_STATES]);
   if (afterId) q = q.where('id', '>', afterId);
   return q.orderBy('id').limit(limit).forUpdate().execute();
 }

@@ -4,6 +4,7 @@
  * amber/overdue flags, tracking numbers and phone masking.
  */
 import type { OrgType } from '../orgs/index.js';
+import { FINISHED_STATES, WAITING_STATES } from '../../../shared/lifecycle.js';
 import { shanghaiDate, type WorkCalendar } from '../calendar/index.js';
 import { warningAt } from './clocks.rules.js';
 import { clockKindOf, type ClockKind, type DeadlineSpec } from './sla-policy.rules.js';
@@ -31,7 +32,8 @@ export interface ClockFacts {
   resolveStart: Date | null;
 }
 
-const DONE_STATES = new Set(['resolved', 'confirmed', 'closed', 'merged', 'rejected', 'suspended']);
+/** States in which no SLA clock runs: the work is over, or paused until the case is resumed. */
+const CLOCKS_STOPPED: ReadonlySet<string> = new Set([...FINISHED_STATES, ...WAITING_STATES]);
 
 /**
  * The clocks still running: respond until the resident is told, accept until
@@ -39,7 +41,7 @@ const DONE_STATES = new Set(['resolved', 'confirmed', 'closed', 'merged', 'rejec
  * run no clock.
  */
 export function runningClocks(c: ClockFacts, kinds: Record<SlaClockName, ClockKind>): ClockState[] {
-  if (DONE_STATES.has(c.status)) return [];
+  if (CLOCKS_STOPPED.has(c.status)) return [];
   const clocks: ClockState[] = [];
   if (!c.responded_at && c.respond_by) clocks.push({ clock: 'respond', start: c.created_at, due: c.respond_by, kind: kinds.respond });
   if (!c.accepted_at && c.accept_by) clocks.push({ clock: 'accept', start: c.created_at, due: c.accept_by, kind: kinds.accept });

@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type { DB } from '../../db/schema.js';
+import { CLOSED_STATES } from '../../../shared/lifecycle.js';
 import type { CasesTable } from './cases.tables.js';
 import { scopeRoots, type Actor } from '../../platform/policies.js';
 import { escapeLike, inActorScope } from '../../platform/scope.js';
@@ -56,7 +57,7 @@ function withFilters(query: CasesQuery, f: CaseListFilter): CasesQuery {
   if (f.overdue !== undefined) query = query.where('overdue', '=', f.overdue);
   if (f.warning !== undefined) query = query.where('warning', '=', f.warning);
   if (f.phone) query = query.where('reporter_phone', '=', f.phone);
-  if (f.open) query = query.where('status', 'not in', ['closed', 'merged', 'rejected']);
+  if (f.open) query = query.where('status', 'not in', CLOSED_STATES);
   return query;
 }
 

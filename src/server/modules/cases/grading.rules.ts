@@ -8,9 +8,10 @@
  */
 import { COMMON_REASONS, l, type Localised } from '../../platform/messages.js';
 
-export const RISK_LEVELS = ['red', 'yellow', 'blue'] as const;
-/** red 一类, yellow 二类, blue 三类. */
-export type RiskLevel = (typeof RISK_LEVELS)[number];
+import { RISK_LEVELS, type RiskLevel } from '../../../shared/risk.js';
+
+/** red 一类, yellow 二类, blue 三类: the shared list (src/shared/risk.ts), which the web names too. */
+export { RISK_LEVELS, type RiskLevel };
 
 /** The levels that have rules; blue is "everything else". */
 export const GRADED_LEVELS = ['red', 'yellow'] as const;

@@ -1,8 +1,11 @@
 import { describe, it, expect } from 'vitest';
+import * as shared from '../../../shared/lifecycle.js';
 import {
   CASE_ACTIONS,
   CASE_STATES,
   allowedActions,
+  SUSPENDABLE_STATES,
+  TERMINAL_STATES,
   isTerminal,
   transition,
   type CaseAction,
@@ -113,6 +116,45 @@ describe('lifecycle state machine', () => {
 
   it('terminal states are closed and merged only', () => {
     expect(CASE_STATES.filter(isTerminal)).toEqual(['closed', 'merged']);
+  });
+
+  describe('agrees with the shared vocabulary (src/shared/lifecycle.ts)', () => {
+    const contexts: TransitionContext[] = [false, true].flatMap((responded) => [
+      { responded },
+      ...SUSPENDABLE_STATES.map((suspendedFrom) => ({ responded, suspendedFrom })),
+    ]);
+    const step = (state: CaseState): CaseState[] =>
+      contexts.flatMap((ctx) => CASE_ACTIONS.map((a) => transition(state, a, ctx))).flatMap((r) => (r.ok ? [r.to] : []));
+
+    it('the states the machine reaches from submitted are exactly the shared states, and its actions the shared actions', () => {
+      const seen = new Set<CaseState>(['submitted']);
+      const queue: CaseState[] = ['submitted'];
+      while (queue.length > 0) {
+        for (const to of step(queue.shift()!)) {
+          if (!seen.has(to)) {
+            seen.add(to);
+            queue.push(to);
+          }
+        }
+      }
+      expect([...seen].sort()).toEqual([...shared.CASE_STATES].sort());
+      expect(Object.keys(EXPECTED).sort()).toEqual([...shared.CASE_STATES].sort());
+      expect([...COLUMNS].sort()).toEqual([...shared.CASE_ACTIONS].sort());
+    });
+
+    it('no action leads out of a closed state; every other finished state can be reopened', () => {
+      for (const state of shared.CLOSED_STATES) expect(step(state).filter((to) => !shared.CLOSED_STATES.includes(to as never)), state).toEqual([]);
+      for (const state of shared.FINISHED_STATES.filter((s) => !shared.isIn(shared.CLOSED_STATES, s))) {
+        expect(transition(state, 'reopen', CTX), state).toEqual({ ok: true, to: 'in_progress' });
+      }
+    });
+
+    it('the terminal states are closed ones; a waiting case leaves only by resume', () => {
+      for (const state of TERMINAL_STATES) expect(shared.CLOSED_STATES).toContain(state);
+      for (const state of shared.WAITING_STATES) {
+        expect(allowedActions(state, CTX).filter((a) => { const r = transition(state, a, CTX); return r.ok && r.to !== state; })).toEqual(['resume']);
+      }
+    });
   });
 
   it('a full happy path walks submitted → closed', () => {

@@ -23,76 +23,15 @@
  *   `rejected` and `suspended`), and the resident's `add_info` while the case is open to work:
  *   submitted, accepted, dispatched, in_progress, suspended and resolved (before confirming).
  */
-import { l, type Localised } from '../../platform/messages.js';
+import { ACTION_LABELS, CASE_ACTIONS, CASE_STATES, STATE_LABELS, type CaseAction, type CaseState } from '../../../shared/lifecycle.js';
+import type { Localised } from '../../platform/messages.js';
 
-export const CASE_STATES = [
-  'submitted',
-  'accepted',
-  'rejected',
-  'dispatched',
-  'in_progress',
-  'resolved',
-  'confirmed',
-  'closed',
-  'suspended',
-  'merged',
-] as const;
-export type CaseState = (typeof CASE_STATES)[number];
-
-export const CASE_ACTIONS = [
-  'respond',
-  'accept',
-  'reject',
-  'dispatch',
-  'transfer',
-  'escalate',
-  'start',
-  'resolve',
-  'confirm',
-  'reopen',
-  'close',
-  'suspend',
-  'resume',
-  'merge',
-  'comment',
-  'regrade',
-  'add_info',
-] as const;
-export type CaseAction = (typeof CASE_ACTIONS)[number];
+// The vocabulary is shared with the web (src/shared/lifecycle.ts); the machine below is the server's alone.
+export { CASE_ACTIONS, CASE_STATES, type CaseAction, type CaseState };
 
 /** Staff names of the states and actions (as the workbench shows them), for messages such as a refused action. */
-export const STATE_NAMES: Readonly<Record<CaseState, Localised>> = {
-  submitted: l('待受理', 'Submitted'),
-  accepted: l('已受理', 'Accepted'),
-  rejected: l('不予受理', 'Rejected'),
-  dispatched: l('已分拨', 'Dispatched'),
-  in_progress: l('办理中', 'In progress'),
-  resolved: l('已化解', 'Resolved'),
-  confirmed: l('已确认', 'Confirmed'),
-  closed: l('已办结', 'Closed'),
-  suspended: l('已挂起', 'Suspended'),
-  merged: l('已合并', 'Merged'),
-};
-
-export const ACTION_NAMES: Readonly<Record<CaseAction, Localised>> = {
-  respond: l('告知', 'Respond'),
-  accept: l('受理', 'Accept'),
-  reject: l('不予受理', 'Reject'),
-  dispatch: l('分拨', 'Dispatch'),
-  transfer: l('转办', 'Transfer'),
-  escalate: l('提级', 'Escalate'),
-  start: l('开始办理', 'Start'),
-  resolve: l('化解', 'Resolve'),
-  confirm: l('确认', 'Confirm'),
-  reopen: l('重新办理', 'Reopen'),
-  close: l('办结归档', 'Close'),
-  suspend: l('挂起', 'Suspend'),
-  resume: l('恢复', 'Resume'),
-  merge: l('合并', 'Merge'),
-  comment: l('备注', 'Note'),
-  regrade: l('调整等级', 'Regrade'),
-  add_info: l('补充信息', 'Add information'),
-};
+export const STATE_NAMES: Readonly<Record<CaseState, Localised>> = STATE_LABELS;
+export const ACTION_NAMES: Readonly<Record<CaseAction, Localised>> = ACTION_LABELS;
 
 /** States no work action leaves; only `comment` remains. */
 export const TERMINAL_STATES: readonly CaseState[] = ['closed', 'merged'];

@@ -6,13 +6,15 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
+import { UNFINISHED_STATES } from '../../../shared/lifecycle.js';
 import { escapeLike } from '../../platform/scope.js';
 import { dayStart, type CounterRow, type UnitInfo } from './dashboard.rules.js';
 
 /** The facts of each case row `c`, in SQL: the one definition shared with the triggers. */
 const caseFacts = sql`dashboard_case_facts(c.owner_path, c.created_at, c.accepted_at, c.resolved_at, c.status, c.risk_level, c.overdue, c.category, c.service_type)`;
 
-const OPEN_STATES = sql`('submitted','accepted','dispatched','in_progress','suspended')`;
+/** 在办 (open): the shared list of not-yet-finished states, as an SQL list. */
+const OPEN_STATES = sql`(${sql.join(UNFINISHED_STATES)})`;
 
 export async function findUnit(db: Kysely<DB>, id: string): Promise<UnitInfo | undefined> {
   const row = await db

@@ -19,7 +19,8 @@ import { canSee } from '../cases/index.js';
 import { HANDLING_ROLES, SUPERVISING_ROLES, notifyUnits, recordEvent, type Trx } from '../cases/index.js';
 import * as casesRepo from '../cases/index.js';
 import type { RiskLevel } from '../cases/index.js';
-import { STATE_NAMES, type CaseState } from '../cases/index.js';
+import { STATE_NAMES } from '../cases/index.js';
+import { CLOSED_STATES, isIn } from '../../../shared/lifecycle.js';
 import { workCalendar } from '../calendar/index.js';
 import { readSetting } from '../../platform/settings.js';
 import { ORDER_MATRIX } from './orders.settings.js';
@@ -39,8 +40,6 @@ const KIND_NAMES: Record<OrderKind, { 'zh-CN': string; en: string }> = {
   difficult: { 'zh-CN': '疑难', en: 'difficult' },
   routine: { 'zh-CN': '日常', en: 'routine' },
 };
-
-const CLOSED_CASE_STATES = ['closed', 'merged', 'rejected'];
 
 export function readOrderMatrix(db: Kysely<DB>): Promise<OrderMatrix> {
   return readSetting(db, ORDER_MATRIX);
@@ -74,7 +73,7 @@ export async function issueOrders(ctx: AppContext, actor: Actor, caseId: string,
     if (!c || !canSee(actor, c)) throw AppError.notFound('case');
     const issuer = issuingRole(actor, c);
     if (!issuer) throw new AppError('FORBIDDEN');
-    if (CLOSED_CASE_STATES.includes(c.status)) throw AppError.conflict(l(`诉求状态为“${STATE_NAMES[c.status as CaseState]['zh-CN']}”，不能再发令`, `the case is ${c.status}`));
+    if (isIn(CLOSED_STATES, c.status)) throw AppError.conflict(l(`诉求状态为“${STATE_NAMES[c.status]['zh-CN']}”，不能再发令`, `the case is "${STATE_NAMES[c.status].en}": no more orders`));
     const departments = await repo.orgNames(trx, input.departmentIds);
     input.departmentIds.forEach((id, i) => {
       const d = departments.find((x) => x.id === id);

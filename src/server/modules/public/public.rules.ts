@@ -4,7 +4,8 @@
  * events (comments, regrades, breaches, orders…) and staff names never reach
  * the portal; units are named instead. Pure functions, no I/O.
  */
-import type { Locale } from '../../platform/messages.js';
+import { PUBLIC_STATE_LABELS } from '../../../shared/lifecycle.js';
+import type { Locale, Localised } from '../../platform/messages.js';
 import { transition, type CaseState } from '../cases/index.js';
 
 export interface TimelineEvent {
@@ -29,18 +30,8 @@ export interface PublicTimelineEntry {
   unit: string | null;
 }
 
-export const STATUS_TEXT: Record<CaseState, { 'zh-CN': string; en: string }> = {
-  submitted: { 'zh-CN': '已提交，待受理', en: 'Submitted, awaiting acceptance' },
-  accepted: { 'zh-CN': '已受理', en: 'Accepted' },
-  rejected: { 'zh-CN': '不予受理', en: 'Not accepted' },
-  dispatched: { 'zh-CN': '已分派，待办理', en: 'Assigned to a unit' },
-  in_progress: { 'zh-CN': '办理中', en: 'In progress' },
-  resolved: { 'zh-CN': '已办结，待您确认', en: 'Resolved, awaiting your confirmation' },
-  confirmed: { 'zh-CN': '已确认', en: 'Confirmed' },
-  closed: { 'zh-CN': '已归档', en: 'Closed' },
-  suspended: { 'zh-CN': '暂停办理', en: 'Paused' },
-  merged: { 'zh-CN': '已与同类诉求合并办理', en: 'Merged with another request' },
-};
+/** The states as a resident reads them (the shared vocabulary's public wording). */
+export const STATUS_TEXT: Readonly<Record<CaseState, Localised>> = PUBLIC_STATE_LABELS;
 
 const MOVES = new Set(['dispatch', 'transfer', 'escalate']);
 

@@ -113,6 +113,9 @@ export async function openCase(ctx: AppContext, trackingNo: string, cred: Creden
   return row;
 }
 
+/** The states in which the unit's resolution note is shown to the resident (once resolved, until archived). */
+const SHOWS_RESOLUTION: readonly CaseState[] = ['resolved', 'confirmed', 'closed'];
+
 /** What a resident sees: progress, units (never staff), deadlines, the resolution and their rating. */
 export async function presentPublicCase(ctx: AppContext, row: casesRepo.CaseRow, locale: Locale) {
   const events = await casesRepo.listEvents(ctx.db, row.id);
@@ -122,7 +125,7 @@ export async function presentPublicCase(ctx: AppContext, row: casesRepo.CaseRow,
   const owner = unitMap.get(row.owner_org_id);
   const category = await repo.categoryNames(ctx.db, row.category);
   const status = row.status as CaseState;
-  const resolution = ['resolved', 'confirmed', 'closed'].includes(status) ? await repo.latestResolution(ctx.db, row.id) : undefined;
+  const resolution = SHOWS_RESOLUTION.includes(status) ? await repo.latestResolution(ctx.db, row.id) : undefined;
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
   return {
     trackingNo: row.tracking_no,

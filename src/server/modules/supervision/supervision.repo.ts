@@ -4,11 +4,10 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
 import type { OrgType } from '../orgs/index.js';
 import type { DB } from '../../db/schema.js';
+import { CLOSED_STATES, FINISHED_STATES } from '../../../shared/lifecycle.js';
 import type { Actor } from '../../platform/policies.js';
 import { inActorScope } from '../../platform/scope.js';
 import type { SupervisionReportKind, SupervisionNoticesTable } from './supervision.tables.js';
-
-const OPEN = ['closed', 'merged', 'rejected'];
 
 /**
  * Inserts a report unless this (kind, unit, period) already has one; returns
@@ -65,7 +64,7 @@ export async function digestCounts(db: Kysely<DB>, unitIds: string[]): Promise<M
            count(c.id) FILTER (WHERE c.warning AND NOT c.overdue) AS amber_cases,
            count(c.id) FILTER (WHERE c.overdue) AS overdue_cases
       FROM org_units u
-      LEFT JOIN cases c ON c.owner_path LIKE u.path || '%' AND c.status NOT IN (${sql.join(OPEN)})
+      LEFT JOIN cases c ON c.owner_path LIKE u.path || '%' AND c.status NOT IN (${sql.join(CLOSED_STATES)})
      WHERE u.id IN (${ids})
      GROUP BY u.id`.execute(db);
   const orders = await sql<{ unit_id: string; open_orders: string; overdue_orders: string }>`
@@ -108,7 +107,7 @@ export function overdueCaseIds(db: Kysely<DB>, path: string, limit = 20) {
     .select(['id', 'tracking_no'])
     .where('owner_path', 'like', `${path}%`)
     .where('overdue', '=', true)
-    .where('status', 'not in', OPEN)
+    .where('status', 'not in', CLOSED_STATES)
     .orderBy('updated_at')
     .limit(limit)
     .execute();
@@ -128,7 +127,7 @@ export async function circularFigures(db: Kysely<DB>, from: Date, to: Date) {
     SELECT s.id, s.name,
            (SELECT count(*) FROM cases c WHERE (c.first_path LIKE s.path || '%' OR c.owner_path LIKE s.path || '%') AND c.created_at >= ${from} AND c.created_at < ${to}) AS received,
            (SELECT count(*) FROM cases c WHERE c.owner_path LIKE s.path || '%' AND c.resolved_at >= ${from} AND c.resolved_at < ${to}) AS resolved,
-           (SELECT count(*) FROM cases c WHERE c.owner_path LIKE s.path || '%' AND c.overdue AND c.status NOT IN (${sql.join(OPEN)})) AS overdue_open
+           (SELECT count(*) FROM cases c WHERE c.owner_path LIKE s.path || '%' AND c.overdue AND c.status NOT IN (${sql.join(CLOSED_STATES)})) AS overdue_open
       FROM org_units s
      WHERE s.type = 'subdistrict' AND s.active
      ORDER BY s.code`.execute(db);
@@ -172,7 +171,7 @@ export function unresolvedAcceptedBetween(db: Kysely<DB>, from: Date, to: Date) 
     .where('accepted_at', '>=', from)
     .where('accepted_at', '<', to)
     .where('resolved_at', 'is', null)
-    .where('status', 'not in', [...OPEN, 'resolved', 'confirmed'])
+    .where('status', 'not in', FINISHED_STATES)
     .orderBy('accepted_at')
     .execute();
 }

@@ -6,6 +6,7 @@
  * the server's timer has flagged it.
  */
 import { Tag, Tooltip } from 'antd';
+import { FINISHED_STATES, WAITING_STATES, isIn } from '../../../shared/lifecycle.js';
 import { formatCountdown, formatDateTime, useServerNow } from '../../shared/time.js';
 import { useI18n } from '../i18n.js';
 
@@ -21,7 +22,6 @@ export interface CaseClocks {
 }
 
 export type ClockName = 'respond' | 'accept' | 'resolve';
-const FINISHED = ['resolved', 'confirmed', 'closed', 'rejected', 'merged'];
 
 export function clockDone(c: CaseClocks, clock: ClockName): string | null {
   return clock === 'respond' ? c.respondedAt : clock === 'accept' ? c.acceptedAt : c.resolvedAt;
@@ -33,7 +33,7 @@ export function dueOf(c: CaseClocks, clock: ClockName): string | null {
 
 /** The earliest clock still running (not done, with a deadline), or null. */
 export function runningClock(c: CaseClocks): ClockName | null {
-  if (FINISHED.includes(c.status)) return null;
+  if (isIn(FINISHED_STATES, c.status)) return null;
   const running = (['respond', 'accept', 'resolve'] as const).filter((k) => !clockDone(c, k) && dueOf(c, k));
   running.sort((a, b) => new Date(dueOf(c, a)!).getTime() - new Date(dueOf(c, b)!).getTime());
   return running[0] ?? null;
@@ -43,9 +43,9 @@ type State = 'ok' | 'amber' | 'overdue' | 'done' | 'paused' | 'none';
 const COLOR: Record<State, string> = { ok: 'green', amber: 'orange', overdue: 'red', done: 'default', paused: 'purple', none: 'default' };
 
 function stateOf(c: CaseClocks, clock: ClockName | null, remaining: number | null, isCurrent: boolean): State {
-  if (!clock) return FINISHED.includes(c.status) ? 'done' : 'none';
+  if (!clock) return isIn(FINISHED_STATES, c.status) ? 'done' : 'none';
   if (clockDone(c, clock)) return 'done';
-  if (c.status === 'suspended') return 'paused';
+  if (isIn(WAITING_STATES, c.status)) return 'paused';
   if ((remaining !== null && remaining < 0) || (isCurrent && c.overdue)) return 'overdue';
   if (isCurrent && c.warning) return 'amber';
   return 'ok';

@@ -1,10 +1,12 @@
 /** Small display pieces shared by the screens: tags, errors, empty states. */
 import { Alert, Empty, Tag, type FormInstance } from 'antd';
 import type { ReactNode } from 'react';
+import type { CaseState } from '../../../shared/lifecycle.js';
+import type { RiskLevel } from '../../../shared/risk.js';
 import { ApiError } from '../../shared/api.js';
 import { useI18n } from '../i18n.js';
 
-const RISK_COLOR: Record<string, string> = { red: 'red', yellow: 'gold', blue: 'blue' };
+const RISK_COLOR: Record<string, string> = { red: 'red', yellow: 'gold', blue: 'blue' } satisfies Record<RiskLevel, string>;
 
 export function RiskTag({ level }: { level: string }) {
   const { tx } = useI18n();
@@ -15,10 +17,11 @@ export function RiskTag({ level }: { level: string }) {
   );
 }
 
+// Typed against the shared states so a new state cannot go without a colour.
 const STATUS_COLOR: Record<string, string> = {
   submitted: 'orange', accepted: 'cyan', dispatched: 'geekblue', in_progress: 'blue', resolved: 'green',
   confirmed: 'green', closed: 'default', rejected: 'default', suspended: 'purple', merged: 'default',
-};
+} satisfies Record<CaseState, string>;
 
 export function StatusTag({ status }: { status: string }) {
   const { tx } = useI18n();

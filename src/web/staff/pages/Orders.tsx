@@ -6,6 +6,7 @@
  */
 import { App, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
+import { CLOSED_STATES, isIn } from '../../../shared/lifecycle.js';
 import { api } from '../../shared/api.js';
 import { useLiveEvents } from '../../shared/sse.js';
 import { formatCountdown, formatDateTime, useServerNow } from '../../shared/time.js';
@@ -262,7 +263,7 @@ export function CaseOrders({ caseView }: { caseView: CaseView }) {
   useLiveEvents(token, (e) => {
     if (e.caseId === caseView.id && e.name.startsWith('order.')) refresh();
   });
-  const open = !['closed', 'merged', 'rejected'].includes(caseView.status);
+  const open = !isIn(CLOSED_STATES, caseView.status);
   return (
     <Card
       size="small"

@@ -407,6 +407,18 @@ export const TABLE: Row[] = [
     request: (c) => ({ body: c.fx.shared.settings['assessment-weights'] }),
   },
 
+  // ---- the working calendar: read by any staff, changed only at the district root (rule 2) ---------------------------
+  { route: 'GET /api/v1/calendar', family: 'case', rule: { where: 'somewhere', perm: 'case:read' }, ok: 200, request: () => ({}) },
+  { route: 'GET /api/v1/calendar/{year}', family: 'case', rule: { where: 'somewhere', perm: 'case:read' }, ok: 200, request: () => ({ params: { year: '2027' } }) },
+  {
+    route: 'PUT /api/v1/calendar/{year}', family: 'case', rule: { where: 'root', perm: 'config:write' }, ok: 200,
+    request: () => ({ params: { year: '2031' }, body: { days: [] } }), note: 'a far year with nothing stored: harmless to every other cell',
+  },
+  {
+    route: 'POST /api/v1/calendar/{year}/import', family: 'case', rule: { where: 'root', perm: 'config:write' }, ok: 200,
+    request: () => ({ params: { year: '2031' }, body: { fileName: 'n.csv', content: '2031-03-03,holiday,测试\n' } }),
+  },
+
   // ---- district-wide operations (rule 2) -----------------------------------------------------------------------------
   { route: 'GET /api/v1/admin/audit/verify', family: 'case', rule: { where: 'root', perm: 'audit:read' }, ok: 200, request: () => ({}) },
   { route: 'POST /api/v1/admin/clock', family: 'case', rule: { where: 'root', perm: 'clock:control' }, ok: 200, request: () => ({ body: { advanceMinutes: 0 } }), note: 'advanceMinutes 0 only reads the clock' },

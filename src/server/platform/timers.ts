@@ -133,6 +133,20 @@ export async function cancelTimers(trx: Kysely<DB>, subjectId: string, now: Date
   return Number(result.numUpdatedRows);
 }
 
+/** `cancelTimers` for many subjects in one statement (a batch that replaces the timers of each). */
+export async function cancelTimersOfSubjects(trx: Kysely<DB>, subjectIds: readonly string[], now: Date, kinds: readonly string[]): Promise<number> {
+  if (subjectIds.length === 0 || kinds.length === 0) return 0;
+  const result = await trx
+    .updateTable('timers')
+    .set({ cancelled_at: now })
+    .where('subject_id', 'in', [...subjectIds])
+    .where('kind', 'in', [...kinds])
+    .where('fired_at', 'is', null)
+    .where('cancelled_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 /** When a timer is next runnable: its retry time after a failure, else its deadline. */
 const runnableAt = sql`COALESCE(retry_at, due_at)`;
 

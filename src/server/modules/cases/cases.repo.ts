@@ -311,3 +311,8 @@ export function lockRunningCasesAfter(db: Kysely<DB>, afterId: string | null, li
   if (afterId) q = q.where('id', '>', afterId);
   return q.orderBy('id').limit(limit).forUpdate().execute();
 }
+
+/** Several timeline rows in one statement. */
+export function insertEvents(db: Kysely<DB>, events: readonly Insertable<CaseEventsTable>[]) {
+  return db.insertInto('case_events').values([...events]).execute();
+}

@@ -7,6 +7,8 @@
  * store, audit, forget the cache) serve them all. Modules define their settings; the platform knows none.
  */
 import { sql, type Kysely } from 'kysely';
+import type { TSchema } from 'typebox';
+import { Compile, type Validator } from 'typebox/compile';
 import type { DB } from '../db/schema.js';
 import { appendAudit } from './audit.js';
 import type { AppContext } from './context.js';
@@ -27,6 +29,12 @@ export interface SettingDefinition<T> {
   key: string;
   /** Edited at `GET|PUT /api/v1/config/{path}`. */
   path: string;
+  /**
+   * The value's shape as a TypeBox schema: the response schema of `GET/PUT /config/{path}` and the OpenAPI
+   * documentation. The rule check below stays the gate on write (its reasons are the localised sentences an
+   * admin reads); what it accepts must fit this schema, which `writeSetting` asserts.
+   */
+  schema: TSchema;
   /** The policy a fresh district starts with (SPEC defaults); migration 0015 writes it as the row. */
   defaults: T;
   /** The rule check on write: shape, ranges and cross-field rules, each problem localised with its path. */
@@ -48,11 +56,22 @@ export function readSetting<T>(db: Kysely<DB>, definition: SettingDefinition<T>)
   });
 }
 
+const validators = new WeakMap<TSchema, Validator>();
+
+/** Whether a value fits the definition's schema (compiled once per schema). */
+export function fitsSchema(definition: SettingDefinition<unknown>, value: unknown): boolean {
+  let v = validators.get(definition.schema);
+  if (!v) validators.set(definition.schema, (v = Compile(definition.schema)));
+  return v.Check(value);
+}
+
 /** Checks and stores a setting (district-wide permission), audits the change and forgets cached copies; 400 lists every problem. */
 export async function writeSetting<T>(ctx: AppContext, actor: Actor, definition: SettingDefinition<T>, value: unknown): Promise<T> {
   requireDistrictWide(actor, 'config:write');
   const checked = await definition.check(value, (other) => readSetting(ctx.db, other));
   if (!checked.ok) throw AppError.brokenRules(checked.issues);
+  // The rule check and the schema describe one shape; a value one accepts and the other not is this code's bug.
+  if (!fitsSchema(definition as SettingDefinition<unknown>, checked.value)) throw new Error(`setting ${definition.key}: the checked value does not fit its schema`);
   const now = ctx.clock.now();
   const json = JSON.stringify(checked.value);
   await ctx.db.transaction().execute(async (trx) => {

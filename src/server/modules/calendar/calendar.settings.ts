@@ -3,6 +3,7 @@
  * calendar every deadline runs on: these hours on the current day table (calendar.store.ts).
  */
 import type { Kysely } from 'kysely';
+import { Type } from 'typebox';
 import type { DB } from '../../db/schema.js';
 import { COMMON_REASONS, l, type Localised } from '../../platform/messages.js';
 import { readSetting, type SettingCheck, type SettingDefinition } from '../../platform/settings.js';
@@ -18,6 +19,11 @@ export interface OfficeHours {
 }
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+const HHMMSchema = Type.String({ pattern: HHMM.source });
+const OfficeHoursSchema = Type.Object(
+  { periods: Type.Array(Type.Object({ start: HHMMSchema, end: HHMMSchema }, { additionalProperties: false }), { minItems: 1 }), sameDayCutoff: HHMMSchema },
+  { additionalProperties: false },
+);
 
 /** Office periods in order and without overlap, and the cut-off after which "same day" means the next day. */
 function checkOfficeHours(v: unknown): SettingCheck<OfficeHours> {
@@ -40,6 +46,7 @@ function checkOfficeHours(v: unknown): SettingCheck<OfficeHours> {
 export const OFFICE_HOURS: SettingDefinition<OfficeHours> = {
   key: 'office_hours',
   path: 'office-hours',
+  schema: OfficeHoursSchema,
   defaults: { periods: [...DEFAULT_OFFICE_HOURS], sameDayCutoff: DEFAULT_SAME_DAY_CUTOFF },
   check: checkOfficeHours,
 };

@@ -10,12 +10,22 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { readSetting, type SettingDefinition } from '../../platform/settings.js';
 import { workCalendar, type WorkCalendar } from '../calendar/index.js';
-import { DEFAULT_SLA_POLICY, validateSlaPolicy, type SlaPolicy } from './sla-policy.rules.js';
-import { DEFAULT_GRADING_RULES, validateGradingRules, type GradingRules } from './grading.rules.js';
+import { Type } from 'typebox';
+import { DEFAULT_SLA_POLICY, SlaPolicySchema, validateSlaPolicy, type SlaPolicy } from './sla-policy.rules.js';
+import { DEFAULT_GRADING_RULES, KNOWN_FLAGS, URGENCIES, validateGradingRules, type GradingRules } from './grading.rules.js';
+
+const oneOf = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
+const Threshold = Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]);
+const LevelRuleSchema = Type.Object(
+  { urgencies: Type.Array(oneOf(URGENCIES)), minPeople: Threshold, minAmount: Threshold, flags: Type.Array(oneOf(KNOWN_FLAGS)) },
+  { additionalProperties: false },
+);
+const GradingRulesSchema = Type.Object({ red: LevelRuleSchema, yellow: LevelRuleSchema }, { additionalProperties: false });
 
 export const GRADING_RULES: SettingDefinition<GradingRules> = {
   key: 'grading_rules',
   path: 'grading-rules',
+  schema: GradingRulesSchema,
   defaults: DEFAULT_GRADING_RULES,
   check: (value) => {
     const r = validateGradingRules(value);
@@ -26,6 +36,7 @@ export const GRADING_RULES: SettingDefinition<GradingRules> = {
 export const SLA_POLICY: SettingDefinition<SlaPolicy> = {
   key: 'sla_policy',
   path: 'sla-policy',
+  schema: SlaPolicySchema,
   defaults: DEFAULT_SLA_POLICY,
   check: (value) => {
     const r = validateSlaPolicy(value);

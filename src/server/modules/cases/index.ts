@@ -47,7 +47,7 @@ export { CASE_ACTIONS, STATE_NAMES, transition, type CaseAction, type CaseState 
 export { RISK_LEVELS, type RiskLevel, type ValidationIssue } from './grading.rules.js';
 export { SHANGHAI_OFFSET_MS, shanghaiDate, type WorkCalendar } from '../calendar/index.js';
 export { deadlineFor } from './clocks.rules.js';
-export { type DeadlineSpec, type SlaPolicy } from './sla-policy.rules.js';
+export { DeadlineSpecSchema, type DeadlineSpec, type SlaPolicy } from './sla-policy.rules.js';
 export { DEFAULT_CATEGORIES } from './catalogue.data.js';
 
 // The case core's editable policies (definitions of the settings registry).

@@ -97,3 +97,12 @@ describe('business-rule reasons are answered in the reader’s language', () => 
     expect((await put('grading-rules', current)).statusCode).toBe(200);
   });
 });
+
+describe('each setting has a schema that its default and every accepted value fit', () => {
+  it('defaults fit, a broken value does not', async () => {
+    const { SETTINGS } = await import('./config.registry.js');
+    const { fitsSchema } = await import('../../platform/settings.js');
+    for (const d of SETTINGS) expect(fitsSchema(d, d.defaults), d.key).toBe(true);
+    for (const d of SETTINGS) expect(fitsSchema(d, { ...(d.defaults as object), unexpected: 1 }), d.key).toBe(false);
+  });
+});

@@ -1,26 +1,21 @@
 /**
- * What the portal sends to and reads from the public API. Request bodies and
- * the submission receipt come from the server's schemas (type-only imports:
- * nothing of the server is bundled). The answers below them have no response
- * schema on their routes yet and are stated here until they do.
+ * What the portal sends to and reads from the public API: the server's request and response schemas, imported
+ * as types only (nothing of the server is bundled). Only the building look-up is stated here: its route (qr
+ * module) declares no response schema yet.
  */
 import type { Static } from 'typebox';
 import type {
-  ConfirmBody, InfoBody, OtpBody, OtpVerifyBody, PublicCaseBody, PublicCaseCreated, RateBody,
+  ConfirmBody, InfoBody, MyCasesSchema, OtpBody, OtpSentSchema, OtpVerifiedSchema, OtpVerifyBody, PublicCaseBody, PublicCaseCreated,
+  PublicCaseSchema, RateBody,
 } from '../../server/modules/public/public.schemas.js';
+import type { CategoryListSchema } from '../../server/modules/cases/cases.schemas.js';
 import type { OrgMapSchema } from '../../server/modules/orgs/orgs.schemas.js';
 
-/**
- * `POST /public/cases` body. The server builds its enumerations with a `literals()` helper whose static type
- * is `never` (a union over a mapped array), so those fields are widened to strings here until it is fixed.
- */
-export type NewCase = Omit<Static<typeof PublicCaseBody>, 'channel' | 'serviceType' | 'secretaryLevel' | 'urgency' | 'flags'> & {
-  channel?: string;
-  serviceType?: string;
-  secretaryLevel?: string;
-  urgency?: string;
-  flags?: string[];
-};
+/** `POST /public/cases` body. */
+export type NewCase = Static<typeof PublicCaseBody>;
+export type ServiceType = NonNullable<NewCase['serviceType']>;
+/** 书记在线: the level of Party secretary a letter goes to. */
+export type SecretaryLevel = NonNullable<NewCase['secretaryLevel']>;
 /** `POST /public/cases` answer: the tracking number and its access code. */
 export type Created = Static<typeof PublicCaseCreated>;
 export type OtpRequest = Static<typeof OtpBody>;
@@ -31,13 +26,8 @@ export type RateRequest = Static<typeof RateBody>;
 /** `GET /orgs/map`: the communities' boundaries for the location pin. */
 export type OrgMap = Static<typeof OrgMapSchema>;
 
-/** `GET /categories` item (no response schema yet). */
-export interface Category {
-  code: string;
-  serviceType: string;
-  name: string;
-  anonymousAllowed: boolean;
-}
+/** `GET /categories` item, `name` in the reader's language. */
+export type Category = Static<typeof CategoryListSchema>['items'][number];
 
 /** `GET /public/buildings/:code` (no response schema yet). */
 export interface Building {
@@ -50,37 +40,11 @@ export interface Building {
   lng: number | null;
 }
 
-/** `GET /public/cases/:trackingNo` and the answers of info/confirm/rate (no response schema yet). */
-export interface PublicCase {
-  trackingNo: string;
-  title: string;
-  description: string;
-  categoryName: string;
-  status: string;
-  statusText: string;
-  handlingUnit: { name: string } | null;
-  deadlines: Created['deadlines'];
-  overdue: boolean;
-  resolution: { note: string | null; resolvedAt: string } | null;
-  rating: number | null;
-  ratingComment: string | null;
-  createdAt: string;
-  allowedActions: string[];
-  timeline: { at: string; action: string; text: string; unit: string | null }[];
-}
-
-/** `GET /public/my-cases` (no response schema yet). */
-export interface MyCases {
-  items: { trackingNo: string; title: string; statusText: string; createdAt: string }[];
-}
-
-/** `POST /public/otp` (no response schema yet). */
-export interface OtpSent {
-  resendAfterSeconds: number;
-}
-
-/** `POST /public/otp/verify` (no response schema yet). */
-export interface OtpVerified {
-  verificationToken: string;
-  expiresAt: string;
-}
+/** `GET /public/cases/:trackingNo` and the answers of info/confirm/rate. */
+export type PublicCase = Static<typeof PublicCaseSchema>;
+/** `GET /public/my-cases`. */
+export type MyCases = Static<typeof MyCasesSchema>;
+/** `POST /public/otp` (202). */
+export type OtpSent = Static<typeof OtpSentSchema>;
+/** `POST /public/otp/verify`. */
+export type OtpVerified = Static<typeof OtpVerifiedSchema>;

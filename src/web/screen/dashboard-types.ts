@@ -1,8 +1,7 @@
 /**
- * What the big screen reads from the API. The summary comes from the
- * server's response schema (type-only: nothing of the server is bundled);
- * so do the map's boundaries. The case look-ups have no response schema yet
- * and are stated in shared/case-types.ts.
+ * What the big screen reads from the API: the summary, the map's boundaries
+ * and (through shared/case-types.ts) the case look-ups are the server's
+ * response schemas, imported as types only (nothing of the server is bundled).
  */
 import type { Static } from 'typebox';
 import type { SummarySchema } from '../../server/modules/dashboard/dashboard.schemas.js';

@@ -1,10 +1,10 @@
 import { Type } from 'typebox';
+import { literals } from '../../platform/schemas.js';
 import { requireActor } from '../../platform/auth.js';
 import type { ApiModule } from '../../platform/context.js';
 import { METRICS, PERIODS } from './assessment.rules.js';
 import * as service from './assessment.service.js';
 
-const literals = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
 // ajv-formats' full mode: a real calendar date, so 2026-02-30 is a 400.
 const DateString = Type.String({ format: 'date' });
 const tags = ['assessment'];

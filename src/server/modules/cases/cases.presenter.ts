@@ -10,6 +10,7 @@ import type { CaseEventRow, CaseRow } from './cases.repo.js';
 import { maskIdNumber, maskName, maskPhone } from './cases.rules.js';
 import { mayAct } from './cases.access.js';
 import type { Locale } from '../../platform/messages.js';
+import type { CaseEventView } from './cases.schemas.js';
 
 export function mayViewPii(actor: Actor, row: Pick<CaseRow, 'owner_path' | 'first_path'>): boolean {
   return can(actor, 'pii:view', row.owner_path) || can(actor, 'pii:view', row.first_path);
@@ -58,7 +59,7 @@ export function presentCase(row: CaseRow, actor: Actor, locale: Locale, opts: { 
     urgency: row.urgency,
     flags: row.flags,
     riskLevel: row.risk_level,
-    riskReasons: (row.risk_reasons as unknown[]).map((r) => ({ ...(r as object), text: reasonText(r, locale) })),
+    riskReasons: (row.risk_reasons as { code: string }[]).map((r) => ({ ...r, text: reasonText(r, locale) })),
     status: row.status,
     ownerOrgId: row.owner_org_id,
     firstOrgId: row.first_org_id,
@@ -82,7 +83,7 @@ export function presentCase(row: CaseRow, actor: Actor, locale: Locale, opts: { 
   };
 }
 
-export function presentEvent(e: CaseEventRow) {
+export function presentEvent(e: CaseEventRow): CaseEventView {
   return {
     id: Number(e.id),
     at: e.at.toISOString(),
@@ -93,6 +94,7 @@ export function presentEvent(e: CaseEventRow) {
     orgId: e.org_id,
     note: e.note,
     data: e.data,
-    attachments: e.attachments,
+    // Written as { id, fileName, mimeType } by intake and by actions with attachments.
+    attachments: e.attachments as CaseEventView['attachments'],
   };
 }

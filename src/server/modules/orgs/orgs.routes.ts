@@ -4,7 +4,7 @@ import type { ApiModule } from '../../platform/context.js';
 import { requireSomewhere } from '../../platform/scope.js';
 import { presentBuilding, presentOrg } from './orgs.presenter.js';
 import {
-  BuildingListQuery, BuildingSchema, CreateOrgBody, DepartmentDirectorySchema, IdParams, OrgListQuery, OrgMapSchema, OrgSchema, UpdateOrgBody, pageOf, paged,
+  BuildingListQuery, BuildingSchema, CreateOrgBody, DepartmentDirectorySchema, IdParams, OrgImportResultSchema, OrgListQuery, OrgMapSchema, OrgSchema, UpdateOrgBody, pageOf, paged,
 } from './orgs.schemas.js';
 import * as service from './orgs.service.js';
 import { applyOrgImport, parseOrgFile } from './orgs.import.js';
@@ -57,6 +57,7 @@ export const orgsModule: ApiModule = async (api, ctx) => {
         tags,
         summary: 'Import org units from CSV (code,name,type,parent_code,name_en,lat,lng) or a GeoJSON FeatureCollection',
         body: Type.Object({ fileName: Type.String({ minLength: 1, maxLength: 200 }), content: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+        response: { 200: OrgImportResultSchema },
       },
       bodyLimit: 20 * 1024 * 1024,
     },

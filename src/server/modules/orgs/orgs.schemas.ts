@@ -49,6 +49,9 @@ export const DepartmentDirectorySchema = Type.Object({
   ),
 });
 
+/** `POST /orgs/import`: how many units the file added and how many it changed (all or nothing). */
+export const OrgImportResultSchema = Type.Object({ created: Type.Integer(), updated: Type.Integer() });
+
 export const OrgListQuery = Type.Object(
   {
     type: Type.Optional(OrgTypeSchema),

@@ -11,8 +11,8 @@ import { pickLocale } from '../../platform/messages.js';
 import * as otp from './otp.service.js';
 import * as service from './public.service.js';
 import {
-  ConfirmBody, IdempotencyHeaders, InfoBody, OtpBody, OtpVerifyBody, PublicCaseBody, PublicCaseCreated, RateBody, TrackQuery, TrackingParams,
-  VerificationHeaders,
+  ConfirmBody, IdempotencyHeaders, InfoBody, MyCasesSchema, OtpBody, OtpSentSchema, OtpVerifiedSchema, OtpVerifyBody, PublicCaseBody, PublicCaseCreated,
+  PublicCaseSchema, RateBody, TrackQuery, TrackingParams, VerificationHeaders,
 } from './public.schemas.js';
 
 const tags = ['public'];
@@ -36,7 +36,7 @@ export const publicModule: ApiModule = async (api, ctx) => {
     '/public/otp',
     {
       schema: {
-        tags, security: [], body: OtpBody,
+        tags, security: [], body: OtpBody, response: { 202: OtpSentSchema },
         summary: 'Send a one-time code by text message',
         description:
           'Sends a 6-digit code (valid 5 minutes) to a mainland mobile number. At most one code a minute and five an hour per phone, ' +
@@ -55,7 +55,7 @@ export const publicModule: ApiModule = async (api, ctx) => {
     '/public/otp/verify',
     {
       schema: {
-        tags, security: [], body: OtpVerifyBody,
+        tags, security: [], body: OtpVerifyBody, response: { 200: OtpVerifiedSchema },
         summary: 'Check a one-time code; returns a verification token',
         description:
           'At most 5 attempts per code. The `verificationToken` proves the phone for 30 minutes and may be reused in that time: ' +
@@ -100,7 +100,7 @@ export const publicModule: ApiModule = async (api, ctx) => {
     '/public/cases/:trackingNo',
     {
       schema: {
-        tags, security: [], params: TrackingParams, querystring: TrackQuery, headers: VerificationHeaders,
+        tags, security: [], params: TrackingParams, querystring: TrackQuery, headers: VerificationHeaders, response: { 200: PublicCaseSchema },
         summary: 'Follow a case with its access code (or the reporter\'s verification token)',
         description: 'A wrong code and an unknown number give the same 404; 10 failures in 10 minutes from one IP give 429.',
       },
@@ -122,7 +122,13 @@ export const publicModule: ApiModule = async (api, ctx) => {
 
   api.post(
     '/public/cases/:trackingNo/info',
-    { schema: { tags, security: [], params: TrackingParams, body: InfoBody, headers: VerificationHeaders, summary: 'Add information to an open case' }, config },
+    {
+      schema: {
+        tags, security: [], params: TrackingParams, body: InfoBody, headers: VerificationHeaders, response: { 200: PublicCaseSchema },
+        summary: 'Add information to an open case',
+      },
+      config,
+    },
     async (req, reply) => {
       const row = await withRetryAfter(reply, () => service.openCase(ctx, req.params.trackingNo, credentials(req), req.ip));
       const updated = await service.addInfo(ctx, row, { text: req.body.text, attachmentIds: req.body.attachmentIds });
@@ -132,7 +138,13 @@ export const publicModule: ApiModule = async (api, ctx) => {
 
   api.post(
     '/public/cases/:trackingNo/confirm',
-    { schema: { tags, security: [], params: TrackingParams, body: ConfirmBody, headers: VerificationHeaders, summary: 'Confirm the result of a resolved case' }, config },
+    {
+      schema: {
+        tags, security: [], params: TrackingParams, body: ConfirmBody, headers: VerificationHeaders, response: { 200: PublicCaseSchema },
+        summary: 'Confirm the result of a resolved case',
+      },
+      config,
+    },
     async (req, reply) => {
       const row = await withRetryAfter(reply, () => service.openCase(ctx, req.params.trackingNo, credentials(req), req.ip));
       return service.presentPublicCase(ctx, await service.confirmCase(ctx, row), locale(req.headers));
@@ -143,7 +155,7 @@ export const publicModule: ApiModule = async (api, ctx) => {
     '/public/cases/:trackingNo/rate',
     {
       schema: {
-        tags, security: [], params: TrackingParams, body: RateBody, headers: VerificationHeaders,
+        tags, security: [], params: TrackingParams, body: RateBody, headers: VerificationHeaders, response: { 200: PublicCaseSchema },
         summary: 'Rate the result (1–5)',
         description: 'On a resolved or confirmed case. 3–5 also confirms a resolved case; 1–2 (dissatisfied) reopens it for further work.',
       },
@@ -158,7 +170,7 @@ export const publicModule: ApiModule = async (api, ctx) => {
 
   api.get(
     '/public/my-cases',
-    { schema: { tags, security: [], headers: VerificationHeaders, summary: 'The verified phone\'s cases ("my requests")' }, config },
+    { schema: { tags, security: [], headers: VerificationHeaders, response: { 200: MyCasesSchema }, summary: 'The verified phone\'s cases ("my requests")' }, config },
     async (req) => service.myCases(ctx, req.headers['x-verification-token'], locale(req.headers)),
   );
 };

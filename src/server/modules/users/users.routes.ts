@@ -5,6 +5,7 @@ import { changeOwnPassword } from './own-password.service.js';
 import * as service from './users.service.js';
 import {
   ActorSchema, CreateUserBody, LoginBody, LoginResponse, OwnPasswordBody, PasswordBody, RolesBody, UpdateUserBody, UserIdParams, UserListQuery,
+  UserListSchema,
 } from './users.schemas.js';
 
 export const usersModule: ApiModule = async (api, ctx) => {
@@ -52,7 +53,7 @@ export const usersModule: ApiModule = async (api, ctx) => {
     service.presentActor(requireActor(req)),
   );
 
-  api.get('/users', { schema: { tags: ['users'], querystring: UserListQuery } }, async (req) =>
+  api.get('/users', { schema: { tags: ['users'], querystring: UserListQuery, response: { 200: UserListSchema } } }, async (req) =>
     service.listUsers(ctx, requireActor(req), req.query),
   );
 

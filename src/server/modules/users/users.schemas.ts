@@ -58,3 +58,23 @@ export const UserListQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** `GET /users`: a page of the users in the caller's scope, each with its roles and whether the caller may change it. */
+export const UserListSchema = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      username: Type.String(),
+      displayName: Type.String(),
+      active: Type.Boolean(),
+      /** Wrong passwords are slowing sign-ins for this username down. */
+      throttled: Type.Boolean(),
+      roles: Type.Array(Type.Object({ role: Type.String(), orgId: Type.String(), orgName: Type.String() })),
+      /** The caller may change this user (roles, password, active flag): never oneself, never someone holding a role beyond the caller's reach. */
+      manageable: Type.Boolean(),
+    }),
+  ),
+  total: Type.Integer(),
+  page: Type.Integer(),
+  pageSize: Type.Integer(),
+});

@@ -1,9 +1,10 @@
 /** 书记在线: which level of Party secretary the letter goes to. */
 import type { Key, T } from '../i18n.js';
+import type { SecretaryLevel } from '../portal-types.js';
 
-const LEVELS = ['community', 'subdistrict', 'district'] as const;
+const LEVELS: readonly SecretaryLevel[] = ['community', 'subdistrict', 'district'];
 
-export function SecretaryLevelPicker({ t, value, onChange }: { t: T; value: string; onChange: (level: string) => void }) {
+export function SecretaryLevelPicker({ t, value, onChange }: { t: T; value: SecretaryLevel; onChange: (level: SecretaryLevel) => void }) {
   return (
     <section>
       <h2>{t('secretary_level')}</h2>

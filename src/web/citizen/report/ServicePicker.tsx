@@ -1,16 +1,16 @@
 /** Step 1: the five services in plain words, then the category within the chosen one. */
 import type { Key, T } from '../i18n.js';
-import type { Category } from '../portal-types.js';
+import type { Category, ServiceType } from '../portal-types.js';
 
-const SERVICES = ['complaint', 'dispute', 'legal', 'psych', 'assistance'] as const;
+const SERVICES: readonly ServiceType[] = ['complaint', 'dispute', 'legal', 'psych', 'assistance'];
 
 export function ServicePicker(props: {
   t: T;
   categories: Category[];
-  serviceType: string;
+  serviceType: ServiceType | '';
   category: string;
   /** A new service keeps the category only if it belongs to that service. */
-  onService: (serviceType: string) => void;
+  onService: (serviceType: ServiceType) => void;
   onCategory: (category: string) => void;
 }) {
   const { t, categories } = props;

@@ -4,13 +4,16 @@
  * the same on every retry, so a submission whose answer was lost is not
  * filed twice.
  */
+import type { SecretaryLevel, ServiceType } from '../portal-types.js';
+
 const DRAFT_KEY = 'fengqiao.m.draft';
 
 export interface Draft {
   key: string;
-  serviceType: string;
+  /** Empty until the resident picks one. */
+  serviceType: ServiceType | '';
   category: string;
-  secretaryLevel: string;
+  secretaryLevel: SecretaryLevel;
   description: string;
   people: string;
   address: string;

@@ -3,7 +3,7 @@ import { Alert, Card, Table, Tag } from 'antd';
 import { useApi } from '../components/data.js';
 import { ErrorAlert, PageTitle } from '../components/ui.js';
 import { useI18n } from '../i18n.js';
-import type { Category } from '../pages/Intake.js';
+import type { Category } from '../../shared/case-types.js';
 
 export function CategoriesPage() {
   const { t, tx } = useI18n();

@@ -1,5 +1,7 @@
 /** Order matrix editor: per order kind, acknowledge and arrive deadlines, minimum leader rank and headcount. */
 import { Card, Form, InputNumber, Select, Spin, Table, Typography } from 'antd';
+import type { Static } from 'typebox';
+import type { LeaderRankListSchema } from '../../../server/modules/orders/orders.schemas.js';
 import { useApi } from '../components/data.js';
 import { ErrorAlert, NotAvailable, PageTitle } from '../components/ui.js';
 import { useI18n } from '../i18n.js';
@@ -21,7 +23,7 @@ export function OrderMatrixPage() {
   const { t, tx, locale } = useI18n();
   const [form] = Form.useForm<Matrix>();
   const s = useSetting<Matrix>('/config/order-matrix', form, (v) => ({ kinds: Object.fromEntries(Object.entries(v.kinds).map(([k, e]) => [k, { ...e, minLeaderRank: e.minLeaderRank ?? '' }])) }), 3);
-  const ranks = useApi<{ items: { code: string; name: string; nameEn: string }[] }>('/config/leader-ranks');
+  const ranks = useApi<Static<typeof LeaderRankListSchema>>('/config/leader-ranks');
   if (s.loaded.missing) return <NotAvailable path="/api/v1/config/order-matrix" />;
   const rankOptions = [{ value: '', label: t('rank.none') }, ...(ranks.data?.items ?? []).map((r) => ({ value: r.code, label: locale === 'en' ? r.nameEn : r.name }))];
   return (

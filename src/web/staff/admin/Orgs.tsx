@@ -6,7 +6,7 @@ import { UploadOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Col, Descriptions, Form, Input, InputNumber, Modal, Row, Select, Space, Spin, Tag, Tree, Typography, Upload } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import type { Static } from 'typebox';
-import type { OrgSchema } from '../../../server/modules/orgs/orgs.schemas.js';
+import type { OrgImportResultSchema, OrgSchema } from '../../../server/modules/orgs/orgs.schemas.js';
 import { api } from '../../shared/api.js';
 import { ErrorAlert, PageTitle, applyFieldErrors } from '../components/ui.js';
 import { useI18n } from '../i18n.js';
@@ -130,7 +130,7 @@ export function OrgsPage() {
     setImportResult(null);
     try {
       const content = await file.text();
-      const res = await api.post<Record<string, unknown>>('/orgs/import', { fileName: file.name, content });
+      const res = await api.post<Static<typeof OrgImportResultSchema>>('/orgs/import', { fileName: file.name, content });
       setImportResult(Object.entries(res).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', '));
       await load();
     } catch (e) {

@@ -2,6 +2,8 @@
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { useEffect, useState } from 'react';
+import type { Static } from 'typebox';
+import type { UserListSchema } from '../../../server/modules/users/users.schemas.js';
 import { api } from '../../shared/api.js';
 import { useApi } from '../components/data.js';
 import { ErrorAlert, PageTitle, applyFieldErrors } from '../components/ui.js';
@@ -9,17 +11,9 @@ import { useAuth } from '../auth.js';
 import { useI18n } from '../i18n.js';
 import { loadAllOrgs, type Org } from './Orgs.js';
 
-interface UserRow {
-  id: string;
-  username: string;
-  displayName: string;
-  active: boolean;
-  /** Wrong passwords are slowing sign-ins for this username down (from the addresses they came from). */
-  throttled: boolean;
-  roles: { role: string; orgId: string; orgName: string }[];
-  /** The server's answer to "may I change this user?" (never oneself, never someone holding a role beyond my reach). */
-  manageable: boolean;
-}
+type UserList = Static<typeof UserListSchema>;
+/** `manageable`: the server's answer to "may I change this user?", so the page offers only what will pass. */
+type UserRow = UserList['items'][number];
 
 const ROLES = [
   'receptionist', 'grid_worker', 'mediator', 'lawyer', 'counselor', 'handler', 'community_secretary', 'subdistrict_admin', 'district_admin',
@@ -74,7 +68,7 @@ export function UsersPage() {
   const { user } = useAuth();
   const { message } = App.useApp();
   const [q, setQ] = useState('');
-  const list = useApi<{ items: UserRow[]; total: number }>('/users', { q: q || undefined, pageSize: 200 });
+  const list = useApi<UserList>('/users', { q: q || undefined, pageSize: 200 });
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<UserRow | null>(null);
   const [error, setError] = useState<unknown>(null);

@@ -22,7 +22,7 @@ import { ClockRow } from '../components/Deadline.js';
 import { ErrorAlert, RiskTag, StatusTag, applyFieldErrors } from '../components/ui.js';
 import { useI18n } from '../i18n.js';
 import { Link } from '../router.js';
-import type { CaseEvent, CaseView } from '../../shared/case-types.js';
+import type { CaseEvent, CaseList, CaseView, Category } from '../../shared/case-types.js';
 import { CaseOrders } from './Orders.js';
 
 type OrgOption = Pick<Static<typeof OrgSchema>, 'id' | 'name' | 'nameEn' | 'type'>;
@@ -57,7 +57,7 @@ function ActionModal({
     try {
       let targetCaseId: string | undefined;
       if (action === 'merge' && v.targetTrackingNo) {
-        const found = await api.get<{ items: CaseView[] }>('/cases', { q: v.targetTrackingNo.trim(), pageSize: 1 });
+        const found = await api.get<CaseList>('/cases', { q: v.targetTrackingNo.trim(), pageSize: 1 });
         targetCaseId = found.items[0]?.id;
         if (!targetCaseId) {
           form.setFields([{ name: 'targetTrackingNo', errors: [t('case.targetCaseNotFound')] }]);
@@ -200,7 +200,7 @@ export function CasePage({ id }: { id: string }) {
   const { message, modal } = App.useApp();
   const kase = useApi<CaseView>(`/cases/${id}`);
   const events = useApi<{ items: CaseEvent[] }>(`/cases/${id}/events`);
-  const categories = useApi<{ items: { code: string; name: string }[] }>('/categories');
+  const categories = useApi<{ items: Category[] }>('/categories');
   const [revealed, setRevealed] = useState<CaseView['reporter'] | null>(null);
   const [action, setAction] = useState<string | null>(null);
   const [note, setNote] = useState('');

@@ -18,21 +18,7 @@ import { ClockRow } from '../components/Deadline.js';
 import { ErrorAlert, PageTitle, RiskTag, StatusTag, applyFieldErrors } from '../components/ui.js';
 import { useI18n } from '../i18n.js';
 import { Link, navigate } from '../router.js';
-import type { CaseView } from '../../shared/case-types.js';
-
-export interface Category {
-  code: string;
-  serviceType: string;
-  name: string;
-  handling: string;
-  departmentCode: string | null;
-  anonymousAllowed: boolean;
-}
-
-interface CaseList {
-  items: CaseView[];
-  total: number;
-}
+import type { CaseCreated, CaseList, CaseView, Category } from '../../shared/case-types.js';
 
 interface IntakeForm {
   channel: string;
@@ -102,7 +88,7 @@ function CaseMiniList({ items }: { items: CaseView[] }) {
   );
 }
 
-function Receipt({ created, onNext }: { created: CaseView & { accessCode: string | null }; onNext: () => void }) {
+function Receipt({ created, onNext }: { created: CaseCreated; onNext: () => void }) {
   const { t, tx, locale } = useI18n();
   const nextRef = useRef<HTMLButtonElement>(null);
   useEffect(() => nextRef.current?.focus(), []);
@@ -178,7 +164,7 @@ export function IntakePage() {
   const [key, setKey] = useState(newKey);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const [created, setCreated] = useState<(CaseView & { accessCode: string | null }) | null>(null);
+  const [created, setCreated] = useState<CaseCreated | null>(null);
   const categories = useApi<{ items: Category[] }>('/categories');
 
   const channel = Form.useWatch('channel', form);
@@ -230,7 +216,7 @@ export function IntakePage() {
     setBusy(true);
     setError(null);
     try {
-      const res = await api.post<CaseView & { accessCode: string | null }>('/cases', body, { 'idempotency-key': key });
+      const res = await api.post<CaseCreated>('/cases', body, { 'idempotency-key': key });
       setCreated(res);
     } catch (e) {
       setError(e);

@@ -5,6 +5,7 @@
  * `allowedActions`; deadlines and late/under-ranked flags are the server's.
  */
 import { App, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import type { Static } from 'typebox';
 import { useState } from 'react';
 import { CLOSED_STATES, isIn } from '../../../shared/lifecycle.js';
 import { api } from '../../shared/api.js';
@@ -17,31 +18,13 @@ import { ErrorAlert, NotAvailable, PageTitle, RiskTag, applyFieldErrors } from '
 import { useI18n } from '../i18n.js';
 import { Link } from '../router.js';
 import type { CaseView } from '../../shared/case-types.js';
+import type { LeaderRankListSchema, OrderListSchema, OrderSchema } from '../../../server/modules/orders/orders.schemas.js';
+import type { DepartmentDirectorySchema } from '../../../server/modules/orgs/orgs.schemas.js';
 
-export interface OrderView {
-  id: string;
-  kind: string;
-  status: string;
-  instructions: string;
-  case: { id: string; trackingNo?: string; title?: string; riskLevel?: string; address?: string | null };
-  riskLevel: string;
-  issuer: { id: string; name: string | null };
-  department: { id: string; name: string | null };
-  requirements: { minLeaderRank: string | null; minLeaderRankLabel: string | null; minHeadcount: number };
-  deadlines: { acknowledgeBy: string; arriveBy: string };
-  acknowledgedAt: string | null;
-  checkIn: { at: string; leaderRankLabel: string | null; headcount: number | null } | null;
-  flags: { late: boolean; underRanked: boolean; underStaffed: boolean; acknowledgeOverdue: boolean; arriveOverdue: boolean };
-  completedAt: string | null;
-  report: string | null;
-  confirmedAt: string | null;
-  allowedActions: string[];
-}
-
-interface OrderList {
-  items: OrderView[];
-  total: number;
-}
+/** An order as the orders routes answer it (orders.schemas.ts). */
+export type OrderView = Static<typeof OrderSchema>;
+type OrderList = Static<typeof OrderListSchema>;
+type LeaderRanks = Static<typeof LeaderRankListSchema>;
 
 function OrderDeadline({ due, done, overdue }: { due: string; done: string | null; overdue: boolean }) {
   const { t, locale } = useI18n();
@@ -62,7 +45,7 @@ function OrderStep({ order, step, onClose, onDone }: { order: OrderView | null; 
   const [form] = Form.useForm();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const ranks = useApi<{ items: { code: string; name: string; nameEn: string }[] }>(step === 'check_in' ? '/config/leader-ranks' : null);
+  const ranks = useApi<LeaderRanks>(step === 'check_in' ? '/config/leader-ranks' : null);
   const path = step === 'check_in' ? 'check-in' : step;
   const submit = async (v: Record<string, unknown>) => {
     if (!order || !step) return;
@@ -218,7 +201,7 @@ function IssueOrder({ c, open, onClose, onDone }: { c: CaseView; open: boolean; 
   const [form] = Form.useForm();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const depts = useApi<{ items: { id: string; name: string; nameEn: string | null }[] }>(open ? '/orgs/departments' : null);
+  const depts = useApi<Static<typeof DepartmentDirectorySchema>>(open ? '/orgs/departments' : null);
   const submit = async (v: { kind: string; departmentIds: string[]; instructions: string }) => {
     setBusy(true);
     setError(null);

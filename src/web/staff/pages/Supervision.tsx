@@ -4,6 +4,8 @@
  * supervision module serves them.
  */
 import { Card, Col, Row, Table, Tag } from 'antd';
+import type { Static } from 'typebox';
+import type { NoticeListSchema } from '../../../server/modules/supervision/supervision.schemas.js';
 import { useLiveEvents } from '../../shared/sse.js';
 import { formatDateTime, syncServerClock } from '../../shared/time.js';
 import { useAuth } from '../auth.js';
@@ -15,24 +17,15 @@ import { useI18n } from '../i18n.js';
 import { Link } from '../router.js';
 import { matchCount, type CaseList } from '../../shared/case-types.js';
 
-interface Notice {
-  id: string;
-  caseId: string;
-  trackingNo?: string;
-  content: string;
-  issuedAt: string;
-  answerBy: string;
-  status: string;
-  overdue: boolean;
-  answer: string | null;
-}
+type NoticeList = Static<typeof NoticeListSchema>;
+type Notice = NoticeList['items'][number];
 
 export function SupervisionPage() {
   const { t, locale } = useI18n();
   const { token } = useAuth();
   const overdue = useApi<CaseList>('/cases', { overdue: true, open: true, pageSize: 100 });
   const red = useApi<CaseList>('/cases', { riskLevel: 'red', open: true, pageSize: 100 });
-  const notices = useApi<{ items: Notice[] }>('/supervision/notices', { pageSize: 50 });
+  const notices = useApi<NoticeList>('/supervision/notices', { pageSize: 50 });
   const refresh = useThrottled(() => {
     overdue.reload();
     red.reload();
@@ -70,7 +63,7 @@ export function SupervisionPage() {
                 pagination={false}
                 locale={{ emptyText: t('sup.noticesEmpty') }}
                 columns={[
-                  { title: t('order.case'), key: 'case', render: (_, n) => <Link to={`/cases/${n.caseId}`}>{n.trackingNo ?? n.caseId.slice(0, 8)}</Link> },
+                  { title: t('order.case'), key: 'case', render: (_, n) => <Link to={`/cases/${n.caseId}`}>{n.caseId.slice(0, 8)}</Link> },
                   { title: t('sup.content'), dataIndex: 'content' },
                   { title: t('sup.issuedAt'), key: 'issued', render: (_, n) => formatDateTime(n.issuedAt, locale) },
                   {

@@ -12,8 +12,8 @@ import { AppError } from '../../platform/errors.js';
 import { l } from '../../platform/messages.js';
 import { ROLE_PERMISSIONS, can, type Actor, type Permission } from '../../platform/policies.js';
 import { requireSomewhere } from '../../platform/scope.js';
-import { cancelTimers, scheduleTimer } from '../../platform/timers.js';
-import { EMPTY_PAYLOAD, timerInput, timerKind } from '../../platform/background.js';
+import { cancelTimers } from '../../platform/timers.js';
+import { EMPTY_PAYLOAD, scheduleTimer, timerKind } from '../../platform/background.js';
 import { inTransaction, type AfterCommit } from '../../platform/tx.js';
 import { canSee } from '../cases/index.js';
 import { HANDLING_ROLES, SUPERVISING_ROLES, notifyUnits, recordEvent, type Trx } from '../cases/index.js';
@@ -110,8 +110,8 @@ export async function issueOrders(ctx: AppContext, actor: Actor, caseId: string,
       }),
     );
     for (const o of rows) {
-      await scheduleTimer(trx, timerInput(ORDER_ACK_TIMER, { subjectId: o.id, dueAt: o.acknowledge_by, now }));
-      await scheduleTimer(trx, timerInput(ORDER_ARRIVE_TIMER, { subjectId: o.id, dueAt: o.arrive_by, now }));
+      await scheduleTimer(trx, ORDER_ACK_TIMER, { subjectId: o.id, dueAt: o.acknowledge_by, now });
+      await scheduleTimer(trx, ORDER_ARRIVE_TIMER, { subjectId: o.id, dueAt: o.arrive_by, now });
     }
     await recordEvent(trx, {
       caseId: c.id,

@@ -11,8 +11,7 @@ import { AppError } from '../../platform/errors.js';
 import { l } from '../../platform/messages.js';
 import { can, type Actor } from '../../platform/policies.js';
 import { requireSomewhere } from '../../platform/scope.js';
-import { scheduleTimer } from '../../platform/timers.js';
-import { EMPTY_PAYLOAD, timerInput, timerKind } from '../../platform/background.js';
+import { EMPTY_PAYLOAD, scheduleTimer, timerKind } from '../../platform/background.js';
 import { inTransaction, type AfterCommit } from '../../platform/tx.js';
 import { canSee } from '../cases/index.js';
 import { HANDLING_ROLES, lineOf, notifyUnits, recordEvent, type Trx } from '../cases/index.js';
@@ -38,8 +37,8 @@ const DIGEST_ROLES = ['district_admin', 'leader', 'supervisor'];
 
 /** Ensures the next 09:00 and 23:59 timers exist (idempotent: the unique timer key absorbs repeats). */
 export async function ensureDailyTimers(db: Kysely<DB>, now: Date): Promise<void> {
-  await scheduleTimer(db, timerInput(DAILY_TIMER, { subjectId: DAILY_SUBJECT, dueAt: nextDailyAt(now, DIGEST_TIME), now }));
-  await scheduleTimer(db, timerInput(END_OF_DAY_TIMER, { subjectId: END_OF_DAY_SUBJECT, dueAt: nextDailyAt(now, END_OF_DAY_TIME), now }));
+  await scheduleTimer(db, DAILY_TIMER, { subjectId: DAILY_SUBJECT, dueAt: nextDailyAt(now, DIGEST_TIME), now });
+  await scheduleTimer(db, END_OF_DAY_TIMER, { subjectId: END_OF_DAY_SUBJECT, dueAt: nextDailyAt(now, END_OF_DAY_TIME), now });
 }
 
 function dayBounds(day: string): { from: Date; to: Date } {
@@ -264,7 +263,7 @@ export async function issueNotice(ctx: AppContext, actor: Actor, caseId: string,
     const n = await repo.insertNotice(trx, {
       case_id: c.id, org_id: c.owner_org_id, org_path: c.owner_path, content, issued_by: actor.id, issued_at: now, answer_by: answerBy, status: 'open',
     });
-    await scheduleTimer(trx, timerInput(NOTICE_DUE_TIMER, { subjectId: n.id, dueAt: answerBy, now }));
+    await scheduleTimer(trx, NOTICE_DUE_TIMER, { subjectId: n.id, dueAt: answerBy, now });
     await recordEvent(trx, {
       caseId: c.id, actor: { kind: 'staff', id: actor.id, name: actor.displayName }, action: 'supervision_notice', fromStatus: c.status, toStatus: c.status,
       orgId: c.owner_org_id, note: content, data: { noticeId: n.id, answerBy: answerBy.toISOString() }, at: now,

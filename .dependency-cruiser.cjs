@@ -34,6 +34,16 @@ module.exports = {
       to: { path: '^src/server/modules/' },
     },
     {
+      name: 'platform-internals',
+      severity: 'error',
+      comment:
+        'A platform file named *.internal.ts is for the platform and its tests only: the raw timer and outbox writers take a kind ' +
+        'or topic as a bare string and check no payload. Everything else schedules and enqueues through the definitions in ' +
+        'platform/background.ts, which check each payload against its schema where it is produced.',
+      from: { pathNot: '^src/server/platform/' },
+      to: { path: '^src/server/platform/[^/]+\\.internal\\.ts$' },
+    },
+    {
       name: 'module-through-index',
       severity: 'error',
       comment:

@@ -69,6 +69,25 @@ describe('the import rules', () => {
     ]);
   });
 
+  it('keep the platform internals to the platform: a module, its test and the app fail, platform code and tests do not', async () => {
+    const internal = { 'src/server/platform/timers.internal.ts': 'export function scheduleRawTimer(kind: string): string { return kind; }\n' };
+    const use = (from: string) => `import { scheduleRawTimer } from '${from}';\nexport const f = scheduleRawTimer;\n`;
+    expect(
+      await violations({
+        ...internal,
+        'src/server/platform/timers.test.ts': use('./timers.internal.js'),
+        'src/server/platform/background.ts': use('./timers.internal.js'),
+        'src/server/modules/orders/orders.service.ts': use('../../platform/timers.internal.js'),
+        'src/server/modules/orders/orders.test.ts': use('../../platform/timers.internal.js'),
+        'src/server/app.ts': use('./platform/timers.internal.js'),
+      }),
+    ).toEqual([
+      'platform-internals: src/server/app.ts -> src/server/platform/timers.internal.ts',
+      'platform-internals: src/server/modules/orders/orders.service.ts -> src/server/platform/timers.internal.ts',
+      'platform-internals: src/server/modules/orders/orders.test.ts -> src/server/platform/timers.internal.ts',
+    ]);
+  });
+
   it('fail when the platform imports a module, on a cycle, and when the web imports server runtime code', async () => {
     expect(
       await violations({

@@ -10,6 +10,13 @@
  * delivered (a row written by an older version, or by hand, that fails its
  * schema is a dead letter at once, with the reason in `last_error`: retrying
  * cannot fix it).
+ *
+ * This file is how modules write timers and outbox messages: every function
+ * here takes a kind's or topic's definition, and a timer or message built
+ * here is branded as checked, so the fast paths that write many rows at once
+ * (intake, the orphan sweep) accept nothing else. The raw writers, which take
+ * a bare string, are internal to the platform (timers.internal.ts,
+ * outbox.internal.ts; the import rule `platform-internals`).
  */
 import type { Kysely, Transaction } from 'kysely';
 import { Type, type Static, type TSchema } from 'typebox';
@@ -17,8 +24,10 @@ import { Compile, type Validator } from 'typebox/compile';
 import type { DB } from '../db/schema.js';
 import type { AppContext, Sweeper } from './context.js';
 import { PermanentJobError } from './jobs.js';
-import { createOutboxSweeper, enqueue, outboxMessage, type Deliverer, type Deliverers, type OutboxRow } from './outbox.js';
-import { createTimerSweeper, type ScheduleTimerInput, type TimerHandlers, type TimerRow } from './timers.js';
+import { createOutboxSweeper, type Deliverer, type Deliverers, type OutboxRow } from './outbox.js';
+import { insertOutboxQuery, outboxMessage, type OutboxMessage } from './outbox.internal.js';
+import { createTimerSweeper, type TimerHandlers, type TimerRow } from './timers.js';
+import { newTimerRows, scheduleRawTimer, scheduleRawTimers, type NewTimerRow, type ScheduleTimerInput } from './timers.internal.js';
 import type { AfterCommit } from './tx.js';
 
 /** What a timer kind and an outbox topic share: a name and the schema of its payload. */
@@ -100,23 +109,64 @@ export function defineTopic<S extends TSchema>(topic: OutboxTopic<S>, handler: D
   return { name: topic.name, payload: topic.payload, handler };
 }
 
-/** A timer to schedule (`scheduleTimer`, `scheduleTimers`, intake's insert), its payload checked now. */
-export function timerInput<S extends TSchema>(
-  kind: TimerKind<S>,
-  input: { subjectId: string; dueAt: Date; now: Date } & ({} extends Static<S> ? { payload?: Static<S> } : { payload: Static<S> }),
-): ScheduleTimerInput {
+declare const checked: unique symbol;
+/** Built here from a definition, its payload checked: the only timers and messages a module can write. */
+type Checked<T> = T & { readonly [checked]: true };
+
+/** A timer of a defined kind, its payload checked (`timerInput`). */
+export type CheckedTimer = Checked<ScheduleTimerInput>;
+/** A checked timer in column form, for a caller that inserts rows itself (`timerInserts`). */
+export type CheckedTimerInsert = Checked<NewTimerRow>;
+/** An outbox message of a defined topic, its payload checked (`topicMessage`). */
+export type CheckedMessage = Checked<OutboxMessage>;
+
+type TimerInputOf<S extends TSchema> = { subjectId: string; dueAt: Date; now: Date } & ({} extends Static<S> ? { payload?: Static<S> } : { payload: Static<S> });
+
+/** A timer of a kind, its payload checked now, for `scheduleTimers` or intake's insert. */
+export function timerInput<S extends TSchema>(kind: TimerKind<S>, input: TimerInputOf<S>): CheckedTimer {
   const payload = checkedPayload(kind, input.payload ?? {}) as Record<string, unknown>;
-  return { kind: kind.name, subjectId: input.subjectId, dueAt: input.dueAt, payload, now: input.now };
+  return { kind: kind.name, subjectId: input.subjectId, dueAt: input.dueAt, payload, now: input.now } as CheckedTimer;
 }
 
-/** An outbox message of a topic, its payload checked now, for callers that write several rows in one statement. */
-export function topicMessage<S extends TSchema>(topic: OutboxTopic<S>, payload: Static<S>, now: Date, opts: { availableAt?: Date } = {}) {
-  return outboxMessage(topic.name, checkedPayload(topic, payload) as Record<string, unknown>, now, opts);
+/**
+ * Schedules a timer of a kind in the caller's transaction, its payload checked
+ * now. Idempotent on (kind, subject, due time); an identical cancelled timer is
+ * revived. Returns true when the timer is now pending because of this call.
+ */
+export function scheduleTimer<S extends TSchema>(trx: Kysely<DB>, kind: TimerKind<S>, input: TimerInputOf<S>): Promise<boolean> {
+  return scheduleRawTimer(trx, timerInput(kind, input));
+}
+
+/** `scheduleTimer` for several checked timers (of any kinds) in one statement. Returns how many are now pending because of this call. */
+export function scheduleTimers(trx: Kysely<DB>, timers: readonly CheckedTimer[]): Promise<number> {
+  return scheduleRawTimers(trx, timers);
+}
+
+/**
+ * Checked timers as rows, for a caller that inserts them itself in a larger
+ * statement (intake: a brand-new case has no timers to revive). Of timers
+ * repeating a (kind, subject, due time) the first wins.
+ */
+export function timerInserts(timers: readonly CheckedTimer[]): CheckedTimerInsert[] {
+  return newTimerRows(timers) as CheckedTimerInsert[];
+}
+
+/** An outbox message of a topic, its payload checked now, for `enqueueMessages` or intake's insert. */
+export function topicMessage<S extends TSchema>(topic: OutboxTopic<S>, payload: Static<S>, now: Date, opts: { availableAt?: Date } = {}): CheckedMessage {
+  return outboxMessage(topic.name, checkedPayload(topic, payload) as Record<string, unknown>, now, opts) as CheckedMessage;
 }
 
 /** Enqueues a message of a topic in the caller's transaction, its payload checked now. Returns the outbox id. */
-export function enqueueTopic<S extends TSchema>(trx: Kysely<DB>, topic: OutboxTopic<S>, payload: Static<S>, now: Date, opts: { availableAt?: Date } = {}) {
-  return enqueue(trx, topic.name, checkedPayload(topic, payload) as Record<string, unknown>, now, opts);
+export async function enqueueTopic<S extends TSchema>(trx: Kysely<DB>, topic: OutboxTopic<S>, payload: Static<S>, now: Date, opts: { availableAt?: Date } = {}): Promise<number> {
+  const [id] = await enqueueMessages(trx, [topicMessage(topic, payload, now, opts)]);
+  return id;
+}
+
+/** Enqueues checked messages (of any topics) in one statement, in the caller's transaction. Returns their outbox ids. */
+export async function enqueueMessages(trx: Kysely<DB>, messages: readonly CheckedMessage[]): Promise<number[]> {
+  if (messages.length === 0) return [];
+  const rows = await insertOutboxQuery(trx, messages).execute();
+  return rows.map((r) => r.id);
 }
 
 function uniqueNames(what: string, definitions: readonly PayloadKind[]): void {

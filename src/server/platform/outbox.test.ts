@@ -6,15 +6,13 @@ import { PermanentJobError, retryDelayMs } from './jobs.js';
 import {
   batchDeliverer,
   createOutboxSweeper,
-  enqueue,
   externalDeliverer,
-  insertOutboxQuery,
-  outboxMessage,
   OUTBOX_RETRY,
   type Deliverer,
   type OutboxRow,
 } from './outbox.js';
-import { scheduleTimers } from './timers.js';
+import { enqueueRaw, insertOutboxQuery, outboxMessage } from './outbox.internal.js';
+import { scheduleRawTimers } from './timers.internal.js';
 import { inTransaction } from './tx.js';
 
 let t: TestApp;
@@ -75,11 +73,11 @@ describe('outbox', () => {
     const { deliver, seen } = recorder();
     await expect(
       inTransaction(ctx, async (trx) => {
-        await enqueue(trx, 'test.msg', { n: 1 }, ctx.clock.now());
+        await enqueueRaw(trx, 'test.msg', { n: 1 }, ctx.clock.now());
         throw new Error('the change failed');
       }),
     ).rejects.toThrow('the change failed');
-    const committed = await inTransaction(ctx, (trx) => enqueue(trx, 'test.msg', { n: 2 }, ctx.clock.now()));
+    const committed = await inTransaction(ctx, (trx) => enqueueRaw(trx, 'test.msg', { n: 2 }, ctx.clock.now()));
 
     const sweep = createOutboxSweeper({ 'test.msg': deliver });
     expect(await sweep(ctx)).toBe(1);
@@ -93,8 +91,8 @@ describe('outbox', () => {
   it('reports its backlog on /metrics: messages due now and dead letters, not future or delivered ones', async () => {
     const now = ctx.clock.now();
     const ids = [];
-    for (let i = 0; i < 4; i++) ids.push(await enqueue(ctx.db, 'test.backlog', { i }, now));
-    await enqueue(ctx.db, 'test.backlog', { later: true }, now, { availableAt: new Date(now.getTime() + 60_000) });
+    for (let i = 0; i < 4; i++) ids.push(await enqueueRaw(ctx.db, 'test.backlog', { i }, now));
+    await enqueueRaw(ctx.db, 'test.backlog', { later: true }, now, { availableAt: new Date(now.getTime() + 60_000) });
     await ctx.db.updateTable('outbox').set({ delivered_at: now }).where('id', '=', ids[0]).execute();
     await ctx.db.updateTable('outbox').set({ failed_at: now, attempts: 8 }).where('id', '=', ids[1]).execute();
     const res = await t.app.inject({ method: 'GET', url: '/metrics' });
@@ -102,7 +100,7 @@ describe('outbox', () => {
     expect(res.body).toContain('fengqiao_outbox_messages{state="due"} 2');
     expect(res.body).toContain('fengqiao_outbox_messages{state="dead"} 1');
     const dueBefore = Number(/^fengqiao_timers_due (\d+)$/m.exec(res.body)?.[1]);
-    await scheduleTimers(ctx.db, [
+    await scheduleRawTimers(ctx.db, [
       { kind: 'test.metrics', subjectId: '00000000-0000-4000-8000-000000000001', dueAt: new Date(now.getTime() - 1000), now },
       { kind: 'test.metrics', subjectId: '00000000-0000-4000-8000-000000000001', dueAt: new Date(now.getTime() + 3_600_000), now },
     ]);
@@ -112,7 +110,7 @@ describe('outbox', () => {
 
   it('does not deliver before available_at', async () => {
     const { deliver, seen } = recorder();
-    await enqueue(ctx.db, 'test.later', {}, ctx.clock.now(), { availableAt: new Date(ctx.clock.now().getTime() + 10 * 60_000) });
+    await enqueueRaw(ctx.db, 'test.later', {}, ctx.clock.now(), { availableAt: new Date(ctx.clock.now().getTime() + 10 * 60_000) });
     const sweep = createOutboxSweeper({ 'test.later': deliver });
     expect(await sweep(ctx)).toBe(0);
     t.clock.advanceMinutes(10);
@@ -122,7 +120,7 @@ describe('outbox', () => {
 
   it('delivers each row once when two sweepers run at the same time', async () => {
     const ids: number[] = [];
-    for (let i = 0; i < 20; i++) ids.push(await enqueue(ctx.db, 'test.race', { i }, ctx.clock.now()));
+    for (let i = 0; i < 20; i++) ids.push(await enqueueRaw(ctx.db, 'test.race', { i }, ctx.clock.now()));
     const { deliver, seen } = recorder();
     const a = createOutboxSweeper({ 'test.race': deliver }, 4);
     const b = createOutboxSweeper({ 'test.race': deliver }, 4);
@@ -135,14 +133,14 @@ describe('outbox', () => {
   });
 
   it('rolls back a failed delivery, backs off, retries, and keeps a dead letter after the last attempt', async () => {
-    const id = await enqueue(ctx.db, 'test.flaky', {}, ctx.clock.now());
+    const id = await enqueueRaw(ctx.db, 'test.flaky', {}, ctx.clock.now());
     let calls = 0;
     const sweep = createOutboxSweeper(
       {
         'test.flaky': async (trx, c, row) => {
           calls++;
           // A database effect that must vanish with the failure.
-          await enqueue(trx, 'test.side-effect', { from: row.id }, c.clock.now());
+          await enqueueRaw(trx, 'test.side-effect', { from: row.id }, c.clock.now());
           throw new Error(`gateway down #${calls}`);
         },
       },
@@ -178,8 +176,8 @@ describe('outbox', () => {
   });
 
   it('records an unknown topic as an error on the row; a permanent error dead-letters at once', async () => {
-    await enqueue(ctx.db, 'test.nobody', {}, ctx.clock.now());
-    await enqueue(ctx.db, 'test.hopeless', {}, ctx.clock.now());
+    await enqueueRaw(ctx.db, 'test.nobody', {}, ctx.clock.now());
+    await enqueueRaw(ctx.db, 'test.hopeless', {}, ctx.clock.now());
     const sweep = createOutboxSweeper({ 'test.hopeless': async () => { throw new PermanentJobError('bad payload'); } });
     expect(await sweep(ctx)).toBe(2);
     const [unknown] = await rowsOf('test.nobody');
@@ -192,14 +190,14 @@ describe('outbox', () => {
 
   it('delivers a batch in one transaction; a failing row rolls back only its own effects; pushes follow the commit', async () => {
     const ids: number[] = [];
-    for (let i = 0; i < 5; i++) ids.push(await enqueue(ctx.db, 'test.batch', { i }, ctx.clock.now()));
+    for (let i = 0; i < 5; i++) ids.push(await enqueueRaw(ctx.db, 'test.batch', { i }, ctx.clock.now()));
     const txids = new Map<number, string>();
     const pushed: number[] = [];
     const sweep = createOutboxSweeper({
       'test.batch': async (trx, c, row, afterCommit) => {
         const { rows } = await sql<{ txid: string }>`SELECT txid_current()::text AS txid`.execute(trx);
         txids.set(row.id, rows[0].txid);
-        await enqueue(trx, 'test.side-effect', { from: row.id }, c.clock.now());
+        await enqueueRaw(trx, 'test.side-effect', { from: row.id }, c.clock.now());
         afterCommit(async () => {
           // Runs after the commit: the mark is visible outside the transaction.
           const [mine] = await ctx.db.selectFrom('outbox').select('delivered_at').where('id', '=', row.id).execute();
@@ -230,8 +228,8 @@ describe('outbox', () => {
       txids.push(rows[0].txid);
       seen.push(row.topic);
     });
-    for (let i = 0; i < 3; i++) await enqueue(ctx.db, 'test.sms', { i }, ctx.clock.now());
-    for (let i = 0; i < 3; i++) await enqueue(ctx.db, 'test.local', { i }, ctx.clock.now());
+    for (let i = 0; i < 3; i++) await enqueueRaw(ctx.db, 'test.sms', { i }, ctx.clock.now());
+    for (let i = 0; i < 3; i++) await enqueueRaw(ctx.db, 'test.local', { i }, ctx.clock.now());
     const local = recorder();
     const sweep = createOutboxSweeper({ 'test.sms': external, 'test.local': local.deliver }, 100, OUTBOX_RETRY, 2);
     expect(await sweep(ctx)).toBe(6);
@@ -245,10 +243,10 @@ describe('outbox', () => {
     await sql`CREATE TABLE IF NOT EXISTS test_outbox_deferred (k int UNIQUE DEFERRABLE INITIALLY DEFERRED)`.execute(ctx.db);
     await sql`DELETE FROM test_outbox_deferred`.execute(ctx.db);
     const ids: number[] = [];
-    for (let i = 0; i < 4; i++) ids.push(await enqueue(ctx.db, 'test.commit', { i }, ctx.clock.now()));
+    for (let i = 0; i < 4; i++) ids.push(await enqueueRaw(ctx.db, 'test.commit', { i }, ctx.clock.now()));
     const sweep = createOutboxSweeper({
       'test.commit': async (trx, c, row) => {
-        await enqueue(trx, 'test.side-effect', { from: row.id }, c.clock.now());
+        await enqueueRaw(trx, 'test.side-effect', { from: row.id }, c.clock.now());
         // Row 1 breaks a deferred constraint: its own statement succeeds, the COMMIT fails.
         if ((row.payload as { i: number }).i === 1) await sql`INSERT INTO test_outbox_deferred VALUES (1), (1)`.execute(trx);
       },
@@ -265,10 +263,10 @@ describe('outbox', () => {
   it('has exactly-once database effects with two batch sweepers racing', async () => {
     const ids: number[] = [];
     await inTransaction(ctx, async (trx) => {
-      for (let i = 0; i < 150; i++) ids.push(await enqueue(trx, 'test.race2', { i }, ctx.clock.now()));
+      for (let i = 0; i < 150; i++) ids.push(await enqueueRaw(trx, 'test.race2', { i }, ctx.clock.now()));
     });
     const deliver: Deliverer = async (trx, c, row) => {
-      await enqueue(trx, 'test.effect2', { from: row.id }, c.clock.now());
+      await enqueueRaw(trx, 'test.effect2', { from: row.id }, c.clock.now());
       if ((row.payload as { i: number }).i % 7 === 3) throw new Error('flaky');
     };
     const a = createOutboxSweeper({ 'test.race2': deliver, 'test.effect2': async () => undefined }, 100, OUTBOX_RETRY, 20);
@@ -287,8 +285,8 @@ describe('outbox', () => {
     const many: number[] = [];
     const one: number[] = [];
     for (let i = 0; i < 12; i++) {
-      if (i % 3 === 2) one.push(await enqueue(ctx.db, 'test.one', { i }, ctx.clock.now()));
-      else many.push(await enqueue(ctx.db, 'test.many', { i }, ctx.clock.now()));
+      if (i % 3 === 2) one.push(await enqueueRaw(ctx.db, 'test.one', { i }, ctx.clock.now()));
+      else many.push(await enqueueRaw(ctx.db, 'test.many', { i }, ctx.clock.now()));
     }
     const batch = batchRecorder();
     const single = recorder();
@@ -307,10 +305,10 @@ describe('outbox', () => {
 
   it('when anything in a batch throws, rolls the batch back and delivers row by row: only the culprits fail, effects and pushes happen once', async () => {
     const ids: number[] = [];
-    for (let i = 0; i < 6; i++) ids.push(await enqueue(ctx.db, 'test.many', { i, bad: i === 3 }, ctx.clock.now()));
-    const stray = await enqueue(ctx.db, 'test.nobody', {}, ctx.clock.now());
+    for (let i = 0; i < 6; i++) ids.push(await enqueueRaw(ctx.db, 'test.many', { i, bad: i === 3 }, ctx.clock.now()));
+    const stray = await enqueueRaw(ctx.db, 'test.nobody', {}, ctx.clock.now());
     const single = recorder();
-    const lone = await enqueue(ctx.db, 'test.one', {}, ctx.clock.now());
+    const lone = await enqueueRaw(ctx.db, 'test.one', {}, ctx.clock.now());
     const batch = batchRecorder();
     const sweep = createOutboxSweeper({ 'test.many': batch.deliver, 'test.one': single.deliver, 'test.effect': async () => undefined });
     expect(await sweep(ctx)).toBe(8);
@@ -330,7 +328,7 @@ describe('outbox', () => {
     // Without the unknown topic, the batch form runs first on all rows and is rolled back.
     await ctx.db.deleteFrom('outbox').execute();
     const again: number[] = [];
-    for (let i = 0; i < 4; i++) again.push(await enqueue(ctx.db, 'test.many', { i, bad: i === 1 }, ctx.clock.now()));
+    for (let i = 0; i < 4; i++) again.push(await enqueueRaw(ctx.db, 'test.many', { i, bad: i === 1 }, ctx.clock.now()));
     const second = batchRecorder();
     expect(await createOutboxSweeper({ 'test.many': second.deliver, 'test.effect': async () => undefined })(ctx)).toBe(4);
     expect(second.calls).toEqual([again, ...again.map((id) => [id])]);
@@ -342,7 +340,7 @@ describe('outbox', () => {
   it('claims batches larger than the savepoint budget for a batch deliverer; if one throws, every row goes alone in its own transaction', async () => {
     const ids: number[] = [];
     await inTransaction(ctx, async (trx) => {
-      for (let i = 0; i < 120; i++) ids.push(await enqueue(trx, 'test.many', { i }, ctx.clock.now()));
+      for (let i = 0; i < 120; i++) ids.push(await enqueueRaw(trx, 'test.many', { i }, ctx.clock.now()));
     });
     const clean = batchRecorder();
     expect(await createOutboxSweeper({ 'test.many': clean.deliver, 'test.effect': async () => undefined })(ctx)).toBe(120);
@@ -352,7 +350,7 @@ describe('outbox', () => {
     await ctx.db.deleteFrom('outbox').execute();
     const again: number[] = [];
     await inTransaction(ctx, async (trx) => {
-      for (let i = 0; i < 120; i++) again.push(await enqueue(trx, 'test.many', { i, bad: i === 70 }, ctx.clock.now()));
+      for (let i = 0; i < 120; i++) again.push(await enqueueRaw(trx, 'test.many', { i, bad: i === 70 }, ctx.clock.now()));
     });
     const broken = batchRecorder();
     expect(await createOutboxSweeper({ 'test.many': broken.deliver, 'test.effect': async () => undefined })(ctx)).toBe(120);
@@ -366,7 +364,7 @@ describe('outbox', () => {
   it('has exactly-once database effects with two sweepers racing over a batch deliverer', async () => {
     const ids: number[] = [];
     await inTransaction(ctx, async (trx) => {
-      for (let i = 0; i < 150; i++) ids.push(await enqueue(trx, 'test.race3', { i, bad: i % 11 === 4 }, ctx.clock.now()));
+      for (let i = 0; i < 150; i++) ids.push(await enqueueRaw(trx, 'test.race3', { i, bad: i % 11 === 4 }, ctx.clock.now()));
     });
     const a = batchRecorder();
     const b = batchRecorder();

@@ -1,7 +1,9 @@
 /**
  * Transactional outbox. A state change writes the message (notification, SMS,
- * webhook) as a row in its own transaction, so a message exists if and only if
- * the change committed; the sweeper delivers rows after commit and retries
+ * webhook) as a row in its own transaction (`enqueueTopic` in
+ * platform/background.ts, which checks the payload against its topic's schema;
+ * the raw row writers are in outbox.internal.ts), so a message exists if and
+ * only if the change committed; the sweeper delivers rows after commit and retries
  * failures with backoff. Deliverers that write to the database (the in-app
  * inbox) do so in the claim transaction and are exactly-once; deliverers that
  * call the outside world (SMS, webhook) are at-least-once.
@@ -76,36 +78,6 @@ export type Deliverers = Record<string, Deliverer>;
 
 /** Default retry policy: 10 s, 20 s, 40 s… capped at 30 min; a dead letter after 8 failures. */
 export const OUTBOX_RETRY: RetryPolicy = { baseMs: 10_000, capMs: 30 * 60_000, maxAttempts: 8 };
-
-/**
- * Writes a message in the caller's transaction; it is delivered only if that
- * transaction commits. `availableAt` delays delivery (default: now).
- * Returns the row id (notifications use it to stay unique per delivery).
- */
-export async function enqueue(
-  trx: Kysely<DB>,
-  topic: string,
-  payload: Record<string, unknown>,
-  now: Date,
-  opts: { availableAt?: Date } = {},
-): Promise<number> {
-  const row = await insertOutboxQuery(trx, [outboxMessage(topic, payload, now, opts)]).executeTakeFirstOrThrow();
-  return row.id;
-}
-
-/** A message as `enqueue` stores it, for callers that write several in one statement. */
-export function outboxMessage(topic: string, payload: Record<string, unknown>, now: Date, opts: { availableAt?: Date } = {}) {
-  return { topic, payload: JSON.stringify(payload), created_at: now, available_at: opts.availableAt ?? now };
-}
-
-/**
- * The INSERT of messages, unexecuted, so a caller can embed it in a larger
- * statement (intake writes a case and all its rows in one). The same rule
- * holds: the messages exist if and only if that statement commits.
- */
-export function insertOutboxQuery(trx: Kysely<DB>, messages: ReturnType<typeof outboxMessage>[]) {
-  return trx.insertInto('outbox').values(messages).returning('id');
-}
 
 /**
  * What the outbox holds undelivered: messages due now (the backlog, which

@@ -4,8 +4,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../testing/test-app.js';
 import type { AppContext } from './context.js';
 import { PermanentJobError, retryDelayMs } from './jobs.js';
-import { enqueue } from './outbox.js';
-import { cancelTimers, createTimerSweeper, scheduleTimer, TIMER_RETRY, type TimerHandlers } from './timers.js';
+import { enqueueRaw } from './outbox.internal.js';
+import { cancelTimers, createTimerSweeper, TIMER_RETRY, type TimerHandlers } from './timers.js';
+import { scheduleRawTimer } from './timers.internal.js';
 import { inTransaction } from './tx.js';
 
 let t: TestApp;
@@ -27,7 +28,7 @@ const isPostgres = () => t.database.engine === 'postgres';
 async function scheduleDue(kind: string, count: number, dueAt = ctx.clock.now()): Promise<string[]> {
   const subjects = Array.from({ length: count }, () => randomUUID());
   await inTransaction(ctx, async (trx) => {
-    for (const subjectId of subjects) await scheduleTimer(trx, { kind, subjectId, dueAt, now: ctx.clock.now() });
+    for (const subjectId of subjects) await scheduleRawTimer(trx, { kind, subjectId, dueAt, now: ctx.clock.now() });
   });
   return subjects;
 }
@@ -42,19 +43,19 @@ async function timersOf(kind: string) {
   return ctx.db.selectFrom('timers').selectAll().where('kind', '=', kind).orderBy('id').execute();
 }
 
-describe('scheduleTimer / cancelTimers', () => {
+describe('scheduleRawTimer / cancelTimers', () => {
   it('is idempotent per (kind, subject, due time) and revives a cancelled timer', async () => {
     const subjectId = randomUUID();
     const dueAt = new Date(ctx.clock.now().getTime() + 60_000);
     const now = ctx.clock.now();
-    expect(await scheduleTimer(ctx.db, { kind: 'test.idem', subjectId, dueAt, now })).toBe(true);
-    expect(await scheduleTimer(ctx.db, { kind: 'test.idem', subjectId, dueAt, now })).toBe(false);
+    expect(await scheduleRawTimer(ctx.db, { kind: 'test.idem', subjectId, dueAt, now })).toBe(true);
+    expect(await scheduleRawTimer(ctx.db, { kind: 'test.idem', subjectId, dueAt, now })).toBe(false);
     expect(await timersOf('test.idem')).toHaveLength(1);
 
     expect(await cancelTimers(ctx.db, subjectId, now)).toBe(1);
     expect(await cancelTimers(ctx.db, subjectId, now)).toBe(0);
     // Cancel-then-reschedule onto the same deadline (a resync) must leave a live timer.
-    expect(await scheduleTimer(ctx.db, { kind: 'test.idem', subjectId, dueAt, now, payload: { v: 2 } })).toBe(true);
+    expect(await scheduleRawTimer(ctx.db, { kind: 'test.idem', subjectId, dueAt, now, payload: { v: 2 } })).toBe(true);
     const [row] = await timersOf('test.idem');
     expect(row.cancelled_at).toBeNull();
     expect(row.payload).toEqual({ v: 2 });
@@ -65,8 +66,8 @@ describe('scheduleTimer / cancelTimers', () => {
     const other = randomUUID();
     const dueAt = ctx.clock.now();
     const now = ctx.clock.now();
-    for (const kind of ['test.cancel.a', 'test.cancel.b']) await scheduleTimer(ctx.db, { kind, subjectId: s, dueAt, now });
-    await scheduleTimer(ctx.db, { kind: 'test.cancel.a', subjectId: other, dueAt, now });
+    for (const kind of ['test.cancel.a', 'test.cancel.b']) await scheduleRawTimer(ctx.db, { kind, subjectId: s, dueAt, now });
+    await scheduleRawTimer(ctx.db, { kind: 'test.cancel.a', subjectId: other, dueAt, now });
 
     expect(await cancelTimers(ctx.db, s, now, [])).toBe(0);
     expect(await cancelTimers(ctx.db, s, now, ['test.cancel.a'])).toBe(1);
@@ -92,7 +93,7 @@ describe('timer sweeper', () => {
         calls.set(timer.subject_id, (calls.get(timer.subject_id) ?? 0) + 1);
         // Widen the window in which the other sweeper looks for work while this row is held.
         await sql`SELECT pg_sleep(0.002)`.execute(trx);
-        await enqueue(trx, `effect.${kind}`, { subjectId: timer.subject_id }, c.clock.now());
+        await enqueueRaw(trx, `effect.${kind}`, { subjectId: timer.subject_id }, c.clock.now());
       },
     };
     // Two independent sweepers, as two server processes would have; small batches so they keep competing.
@@ -124,7 +125,7 @@ describe('timer sweeper', () => {
     const slow = createTimerSweeper({
       [kind]: async (trx, c, timer) => {
         calls++;
-        await enqueue(trx, `effect.${kind}`, { subjectId: timer.subject_id }, c.clock.now());
+        await enqueueRaw(trx, `effect.${kind}`, { subjectId: timer.subject_id }, c.clock.now());
         started();
         await releaseP;
       },
@@ -149,7 +150,7 @@ describe('timer sweeper', () => {
     const afterCommits: string[] = [];
     const sweep = createTimerSweeper({
       [kind]: async (trx, c, timer, afterCommit) => {
-        await enqueue(trx, `effect.${kind}`, { subjectId: timer.subject_id }, c.clock.now());
+        await enqueueRaw(trx, `effect.${kind}`, { subjectId: timer.subject_id }, c.clock.now());
         afterCommit(() => void afterCommits.push(fail ? 'failed-run' : 'good-run'));
         if (fail) throw new Error('downstream unavailable');
       },
@@ -230,7 +231,7 @@ describe('timer sweeper', () => {
       [kind]: async (trx, c, timer) => {
         calls++;
         await cancelTimers(trx, timer.subject_id, c.clock.now());
-        await scheduleTimer(trx, { kind: 'test.resync.next', subjectId: timer.subject_id, dueAt: new Date(c.clock.now().getTime() + 3_600_000), now: c.clock.now() });
+        await scheduleRawTimer(trx, { kind: 'test.resync.next', subjectId: timer.subject_id, dueAt: new Date(c.clock.now().getTime() + 3_600_000), now: c.clock.now() });
       },
     });
     expect(await sweep(ctx)).toBe(1);

@@ -3,7 +3,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/database.js';
 import { openTestDatabase } from '../testing/test-db.js';
-import { enqueue } from './outbox.js';
+import { enqueueRaw } from './outbox.internal.js';
 import { inTransaction } from './tx.js';
 
 let database: Database;
@@ -34,7 +34,7 @@ describe('inTransaction', () => {
   it('runs afterCommit callbacks after the commit, in order, and returns the work result', async () => {
     const seen: string[][] = [];
     const result = await inTransaction(ctx(), async (trx, afterCommit) => {
-      await enqueue(trx, 'tx.committed', {}, now);
+      await enqueueRaw(trx, 'tx.committed', {}, now);
       // Reads through the pool, not the transaction: it only sees the row once committed.
       afterCommit(async () => void seen.push(await outboxTopics()));
       afterCommit(() => void seen.push(['second']));
@@ -48,7 +48,7 @@ describe('inTransaction', () => {
     let ran = false;
     await expect(
       inTransaction(ctx(), async (trx, afterCommit) => {
-        await enqueue(trx, 'tx.rolled-back', {}, now);
+        await enqueueRaw(trx, 'tx.rolled-back', {}, now);
         afterCommit(() => void (ran = true));
         throw new Error('boom');
       }),
@@ -61,7 +61,7 @@ describe('inTransaction', () => {
     logged.length = 0;
     let next = false;
     const result = await inTransaction(ctx(), async (trx, afterCommit) => {
-      await enqueue(trx, 'tx.callback-fails', {}, now);
+      await enqueueRaw(trx, 'tx.callback-fails', {}, now);
       afterCommit(() => {
         throw new Error('push failed');
       });

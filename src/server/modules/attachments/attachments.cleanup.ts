@@ -22,8 +22,8 @@
 import { Type, type Static } from 'typebox';
 import type { AppContext } from '../../platform/context.js';
 import { metricsOf } from '../../platform/metrics.js';
-import { externalDeliverer, insertOutboxQuery } from '../../platform/outbox.js';
-import { defineTopic, outboxTopic, topicMessage, type OutboxTopicDefinition } from '../../platform/background.js';
+import { externalDeliverer } from '../../platform/outbox.js';
+import { defineTopic, enqueueMessages, outboxTopic, topicMessage, type OutboxTopicDefinition } from '../../platform/background.js';
 import type { Sweeper } from '../../platform/context.js';
 import { inTransaction } from '../../platform/tx.js';
 import * as repo from './attachments.repo.js';
@@ -49,7 +49,7 @@ export async function sweepOrphanUploads(ctx: AppContext, limit = ORPHAN_SWEEP_B
     const rows = await repo.deleteOrphans(trx, cutoff, limit);
     if (rows.length > 0) {
       const messages = rows.map((r) => topicMessage(DELETE_FILE_TOPIC, { attachmentId: r.id, storageKey: r.storage_key }, now));
-      await insertOutboxQuery(trx, messages).execute();
+      await enqueueMessages(trx, messages);
     }
     return rows;
   });

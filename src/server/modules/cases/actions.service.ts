@@ -9,8 +9,8 @@ import { AppError } from '../../platform/errors.js';
 import { l } from '../../platform/messages.js';
 import type { Actor } from '../../platform/policies.js';
 import { inTransaction, type AfterCommit } from '../../platform/tx.js';
-import { cancelTimers, scheduleTimer } from '../../platform/timers.js';
-import { timerInput } from '../../platform/background.js';
+import { cancelTimers } from '../../platform/timers.js';
+import { scheduleTimer } from '../../platform/background.js';
 import type { OrgType } from '../orgs/index.js';
 import type { WorkCalendar } from '../calendar/index.js';
 import { computeDeadlines, deadlineFor, remainingOnSuspend, resumeDeadline, type Remaining } from './clocks.rules.js';
@@ -220,7 +220,7 @@ async function applyEffects(
         patch: { resolved_at: now },
         data: {},
         after: async (updated) => {
-          await scheduleTimer(trx, timerInput(AUTO_CONFIRM_TIMER, { subjectId: updated.id, dueAt: new Date(now.getTime() + policy.autoConfirmDays * 86_400_000), payload: { resolvedAt: now.toISOString() }, now }));
+          await scheduleTimer(trx, AUTO_CONFIRM_TIMER, { subjectId: updated.id, dueAt: new Date(now.getTime() + policy.autoConfirmDays * 86_400_000), payload: { resolvedAt: now.toISOString() }, now });
         },
       };
     case 'confirm':

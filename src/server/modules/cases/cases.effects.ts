@@ -6,9 +6,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { AppContext } from '../../platform/context.js';
-import { insertOutboxQuery } from '../../platform/outbox.js';
-import { cancelTimers, scheduleTimers, type ScheduleTimerInput } from '../../platform/timers.js';
-import { timerInput, timerKind, topicMessage } from '../../platform/background.js';
+import { cancelTimers } from '../../platform/timers.js';
+import { enqueueMessages, scheduleTimers, timerInput, timerKind, topicMessage, type CheckedTimer } from '../../platform/background.js';
 import { NOTIFY_TOPIC } from '../notifications/index.js';
 import { Type } from 'typebox';
 import type { AfterCommit } from '../../platform/tx.js';
@@ -122,9 +121,9 @@ export async function syncClockTimers(trx: Kysely<DB>, row: ClockSubject, now: D
 }
 
 /** The warning and breach timers a case's running clocks need (warnings already past are skipped). */
-export function clockTimers(row: ClockSubject, now: Date, calendar: WorkCalendar, policy: Parameters<typeof targetsFor>[0]): ScheduleTimerInput[] {
+export function clockTimers(row: ClockSubject, now: Date, calendar: WorkCalendar, policy: Parameters<typeof targetsFor>[0]): CheckedTimer[] {
   const kinds = clockKinds(targetsFor(policy, row.risk_level as 'red' | 'yellow' | 'blue', row.channel));
-  const timers: ScheduleTimerInput[] = [];
+  const timers: CheckedTimer[] = [];
   for (const c of runningClocks(clockFactsOf(row), kinds)) {
     const payload = { clock: c.clock, dueAt: c.due.toISOString() };
     const warnAt = warningAt(c.start, c.due, 0.8, calendar, c.kind);
@@ -157,8 +156,8 @@ export function notifyMessage(now: Date, n: NotifyInput) {
 
 /** Queues an in-app notification to the holders of `roles` at `orgIds`; delivered after commit. */
 export async function notifyUnits(trx: Kysely<DB>, now: Date, n: NotifyInput) {
-  const row = await insertOutboxQuery(trx, [notifyMessage(now, n)]).executeTakeFirstOrThrow();
-  return row.id;
+  const [id] = await enqueueMessages(trx, [notifyMessage(now, n)]);
+  return id;
 }
 
 /** Roles that handle a case at a unit: whoever works cases there. */

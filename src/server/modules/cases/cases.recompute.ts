@@ -7,7 +7,8 @@
  */
 import { calendarFollowerSweeper, calendarOf, OFFICE_HOURS, type CalendarFollower } from '../calendar/index.js';
 import { readSetting } from '../../platform/settings.js';
-import { cancelTimersOfSubjects, scheduleTimers, type ScheduleTimerInput } from '../../platform/timers.js';
+import { cancelTimersOfSubjects } from '../../platform/timers.js';
+import { scheduleTimers, type CheckedTimer } from '../../platform/background.js';
 import type { RiskLevel } from './grading.rules.js';
 import * as repo from './cases.repo.js';
 import { deadlineFlags, clockKinds, runningClocks } from './cases.rules.js';
@@ -29,7 +30,7 @@ const follower: CalendarFollower = {
     const calendar = calendarOf(hours, days);
     const rows = await repo.lockRunningCasesAfter(trx, afterKey, limit);
     const events: ReturnType<typeof eventRow>[] = [];
-    const timers: ScheduleTimerInput[] = [];
+    const timers: CheckedTimer[] = [];
     const moved: string[] = [];
     for (const row of rows) {
       const targets = targetsFor(policy, row.risk_level as RiskLevel, row.channel);

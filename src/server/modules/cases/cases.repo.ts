@@ -5,6 +5,7 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
 import { ACTIVE_STATES } from '../../../shared/lifecycle.js';
 import type { DB } from '../../db/schema.js';
+import type { CheckedMessage, CheckedTimerInsert } from '../../platform/background.js';
 import type { CaseEventsTable, CasesTable, CategoriesTable } from './cases.tables.js';
 
 export type CaseRow = Selectable<CasesTable>;
@@ -110,10 +111,10 @@ export interface NewCaseWithEvent {
   attachmentIds: string[];
 }
 
-/** Side rows written with new cases. */
+/** Side rows written with new cases: checked against their kinds' and topics' schemas (platform/background.ts) before they get here. */
 export interface IntakeSideRows {
-  timers: readonly { kind: string; subject_id: string; due_at: Date; payload: string; created_at: Date }[];
-  messages: readonly { topic: string; payload: string; created_at: Date; available_at: Date }[];
+  timers: readonly CheckedTimerInsert[];
+  messages: readonly CheckedMessage[];
 }
 
 /** A column read from JSON: its name and SQL type, or `json` (JSON text, stored as jsonb) or `input` (read as text, not stored as such). */

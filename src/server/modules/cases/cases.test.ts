@@ -355,6 +355,47 @@ describe('deadlines and timers (test clock)', () => {
     await runDueWork(t.app.ctx);
     const after = (await t.app.inject({ method: 'GET', url: `/api/v1/cases/${c.id}`, headers: await t.as('biyan.secretary') })).json();
     expect(after.status).toBe('confirmed');
+    const confirms = await t.database.db.selectFrom('case_events').select(['actor_kind', 'from_status', 'to_status', 'data']).where('case_id', '=', c.id).where('action', '=', 'confirm').execute();
+    expect(confirms).toEqual([{ actor_kind: 'system', from_status: 'resolved', to_status: 'confirmed', data: { by: 'auto' } }]);
+  });
+
+  it('the automatic confirmation is refused when the case has moved on: confirmed and closed, or reopened, nothing changes', async () => {
+    const resolved = async () => {
+      const c = (await post('biyan.reception', { ...wageCase, category: 'neighbor.noise', peopleInvolved: 1, amountInvolved: 0 })).json();
+      for (const body of [{ action: 'accept' }, { action: 'dispatch', targetOrgId: org['GM.GUANGMING.BIYAN'] }, { action: 'resolve', note: '已调解' }]) {
+        expect((await act('biyan.secretary', c.id, body)).statusCode).toBe(200);
+      }
+      return c.id as string;
+    };
+    // Confirmed by hand and closed: the resolution the timer was set for still stands, the state does not.
+    const closed = await resolved();
+    for (const body of [{ action: 'confirm' }, { action: 'close' }]) expect((await act('biyan.secretary', closed, body)).statusCode).toBe(200);
+    const reopened = await resolved();
+    expect((await act('biyan.secretary', reopened, { action: 'reopen', note: '群众不满意' })).statusCode).toBe(200);
+    // Each step cancelled the auto-confirmation; revive it as if its firing had been claimed before the step committed.
+    const ids = [closed, reopened];
+    await t.database.db.updateTable('timers').set({ cancelled_at: null }).where('subject_id', 'in', ids).where('kind', '=', 'case.auto_confirm').execute();
+    // Only that timer takes part: the reopened case's new resolve window must not fire in between.
+    await t.database.db.updateTable('timers').set({ cancelled_at: t.clock.now() }).where('subject_id', 'in', ids).where('kind', '<>', 'case.auto_confirm').where('fired_at', 'is', null).where('cancelled_at', 'is', null).execute();
+    // What a confirmation would touch (other sweepers, e.g. the leaders' appointments, may add their own events).
+    const snapshot = async () => {
+      const cases = await t.database.db.selectFrom('cases').select(['id', 'status', 'confirmed_at', 'resolved_at']).where('id', 'in', ids).orderBy('id').execute();
+      const events = await t.database.db.selectFrom('case_events').select(['case_id', 'action', 'actor_kind', 'data']).where('case_id', 'in', ids).where('action', '=', 'confirm').orderBy('id').execute();
+      return { cases, events };
+    };
+    const was = await snapshot();
+    t.clock.advanceMinutes(3 * 24 * 60 + 1);
+    await runDueWork(t.app.ctx);
+    const now = await snapshot();
+    expect(now.events).toEqual(was.events);
+    expect(now.cases).toEqual(was.cases);
+    expect(now.cases.map((c) => c.status).sort()).toEqual(['closed', 'in_progress']);
+    expect(now.events).toEqual([{ case_id: closed, action: 'confirm', actor_kind: 'staff', data: { by: 'staff' } }]);
+    // Fired and settled: a refusal is not a failure to retry.
+    const timers = await t.database.db.selectFrom('timers').selectAll().where('subject_id', 'in', ids).where('kind', '=', 'case.auto_confirm').execute();
+    expect(timers).toHaveLength(2);
+    for (const timer of timers) expect(timer).toMatchObject({ attempts: 0, last_error: null, cancelled_at: null });
+    for (const timer of timers) expect(timer.fired_at).not.toBeNull();
   });
 
   it('a manual major escalation gives the subdistrict 3 working days', async () => {

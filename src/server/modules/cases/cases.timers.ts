@@ -12,7 +12,7 @@ import {
   AUTO_CONFIRM_TIMER, BREACH_TIMER, HANDLING_ROLES, SUPERVISING_ROLES, WARN_TIMER, clockFactsOf, lineOf, notifyUnits,
   extraWithOrigins, publishAfterCommit, recordEvent, slaContext, syncClockTimers, type Trx,
 } from './cases.effects.js';
-import { escalationPatch, notifyEscalation } from './actions.service.js';
+import { applyStep, escalationPatch, notifyEscalation, type StepPerformer } from './actions.service.js';
 import { deadlineFor } from './clocks.rules.js';
 import { targetsFor } from './sla-policy.rules.js';
 import type { RiskLevel } from './grading.rules.js';
@@ -115,15 +115,25 @@ async function onBreach(trx: Trx, ctx: AppContext, timer: ClockTimer, afterCommi
   publishAfterCommit(ctx, afterCommit, 'case.overdue', updated, { clock });
 }
 
-/** No objection within the window: the resolution counts as confirmed (SPEC §3). */
+/** The system as it takes a step: no staff actor, a system entry on the timeline. */
+const SYSTEM: StepPerformer = { actor: null, event: { kind: 'system' } };
+
+/**
+ * No objection within the window: the resolution counts as confirmed (SPEC §3).
+ * The same `confirm` step staff and residents take, so the state machine
+ * decides: a case that has moved on (confirmed by hand, closed) is refused and
+ * left as it is.
+ */
 async function onAutoConfirm(trx: Trx, ctx: AppContext, timer: CheckedTimerRow<{ resolvedAt: string }>, afterCommit: AfterCommit) {
   const row = await repo.lockCase(trx, timer.subject_id);
-  const { resolvedAt } = timer.payload;
-  if (!row || row.status !== 'resolved' || row.resolved_at?.toISOString() !== resolvedAt) return;
-  const now = ctx.clock.now();
-  const updated = await repo.updateCase(trx, row.id, { status: 'confirmed', confirmed_at: now, updated_at: now });
-  await recordEvent(trx, { caseId: row.id, actor: { kind: 'system' }, action: 'confirm', fromStatus: 'resolved', toStatus: 'confirmed', data: { by: 'auto' }, at: now });
-  publishAfterCommit(ctx, afterCommit, 'case.confirm', updated);
+  // A reopening cleared the resolution this timer was set for, and a later resolution set its own timer.
+  if (!row || row.resolved_at?.toISOString() !== timer.payload.resolvedAt) return;
+  try {
+    await applyStep(ctx, trx, afterCommit, SYSTEM, row, { action: 'confirm' }, await slaContext(trx), { data: { by: 'auto' } });
+  } catch (err) {
+    // Refused before anything is written: the timer has nothing left to do, and retrying cannot change that.
+    if ((err as { code?: string }).code !== 'ILLEGAL_TRANSITION') throw err;
+  }
 }
 
 /** The case module's timer kinds with their handlers, for the app's one registry. */

@@ -12,7 +12,7 @@ import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { l } from '../../platform/messages.js';
 import { can, type Actor } from '../../platform/policies.js';
-import { insertOutboxQuery } from '../../platform/outbox.js';
+import { enqueueMessages } from '../../platform/background.js';
 import { runAfterCommit, type AfterCommitCallback } from '../../platform/tx.js';
 import { requireSomewhere } from '../../platform/scope.js';
 import { readSetting } from '../../platform/settings.js';
@@ -265,5 +265,5 @@ function redAlertMessage(now: Date, row: RedAlertSubject, reasons: RiskReason[])
 
 /** Red cases alert the owning community, its subdistrict and the district (SPEC §4). */
 export async function alertRed(trx: Kysely<DB>, now: Date, row: RedAlertSubject, reasons: RiskReason[]) {
-  await insertOutboxQuery(trx, [redAlertMessage(now, row, reasons)]).execute();
+  await enqueueMessages(trx, [redAlertMessage(now, row, reasons)]);
 }

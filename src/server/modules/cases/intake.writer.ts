@@ -22,16 +22,16 @@
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import type { outboxMessage } from '../../platform/outbox.js';
-import { newTimerRows, type ScheduleTimerInput } from '../../platform/timers.js';
+import { timerInserts, type CheckedMessage, type CheckedTimer } from '../../platform/background.js';
 import * as repo from './cases.repo.js';
 
 /** Cases per statement at most: bounds one statement's size (a few kB of JSON per case) and its latency. */
 export const MAX_BATCH = 100;
 
 export interface CaseToWrite extends repo.NewCaseWithEvent {
-  timers: ScheduleTimerInput[];
-  messages: ReturnType<typeof outboxMessage>[];
+  /** Checked against their kinds' and topics' schemas when they were built (`timerInput`, `topicMessage`). */
+  timers: CheckedTimer[];
+  messages: CheckedMessage[];
 }
 
 interface Waiting {
@@ -104,7 +104,7 @@ function settle(batch: Waiting[], rows: repo.CaseRow[]): void {
 }
 
 function writeCases(db: Kysely<DB>, items: CaseToWrite[]): Promise<repo.CaseRow[]> {
-  return repo.insertCasesWithEffects(db, items, { timers: newTimerRows(items.flatMap((i) => i.timers)), messages: items.flatMap((i) => i.messages) });
+  return repo.insertCasesWithEffects(db, items, { timers: timerInserts(items.flatMap((i) => i.timers)), messages: items.flatMap((i) => i.messages) });
 }
 
 const writers = new WeakMap<Kysely<DB>, IntakeWriter>();

@@ -7,8 +7,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { AppContext } from '../../platform/context.js';
-import { defineTimer, EMPTY_PAYLOAD, timerInput, timerKind, type TimerDefinition } from '../../platform/background.js';
-import { scheduleTimer } from '../../platform/timers.js';
+import { defineTimer, EMPTY_PAYLOAD, scheduleTimer, timerKind, type TimerDefinition } from '../../platform/background.js';
 import { dayNumber, dayStart } from './dashboard.rules.js';
 import { reconcile } from './dashboard.service.js';
 
@@ -36,7 +35,7 @@ export async function ensureNightlyReconcile(db: Kysely<DB>, now: Date): Promise
     .where('cancelled_at', 'is', null)
     .where(sql<boolean>`due_at > ${now}`)
     .executeTakeFirst();
-  if (!pending) await scheduleTimer(db, timerInput(RECONCILE_TIMER, { subjectId: RECONCILE_SUBJECT, dueAt: nextReconcileAt(now), now }));
+  if (!pending) await scheduleTimer(db, RECONCILE_TIMER, { subjectId: RECONCILE_SUBJECT, dueAt: nextReconcileAt(now), now });
 }
 
 /** The dashboard module's timer kind with its handler, for the app's one registry. */

@@ -6,8 +6,8 @@
  * says what moved.
  */
 import { calendarFollowerSweeper, calendarOf, OFFICE_HOURS, type CalendarFollower } from '../calendar/index.js';
-import { cancelTimers, scheduleTimer } from '../../platform/timers.js';
-import { timerInput } from '../../platform/background.js';
+import { cancelTimers } from '../../platform/timers.js';
+import { scheduleTimer } from '../../platform/background.js';
 import { readSetting } from '../../platform/settings.js';
 import { deadlineFor, recordEvent, type DeadlineSpec, type RiskLevel } from '../cases/index.js';
 import * as repo from './orders.repo.js';
@@ -39,7 +39,7 @@ const follower: CalendarFollower = {
         if (to.getTime() === s.due.getTime()) continue;
         await repo.updateOrder(trx, o.id, { [s.column]: to, updated_at: now });
         await cancelTimers(trx, o.id, now, [s.timer.name]);
-        await scheduleTimer(trx, timerInput(s.timer, { subjectId: o.id, dueAt: to, now }));
+        await scheduleTimer(trx, s.timer, { subjectId: o.id, dueAt: to, now });
         changes.push({ step: s.step, from: s.due.toISOString(), to: to.toISOString() });
       }
       if (changes.length === 0) continue;

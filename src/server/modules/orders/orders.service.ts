@@ -12,14 +12,13 @@ import { AppError } from '../../platform/errors.js';
 import { l } from '../../platform/messages.js';
 import { ROLE_PERMISSIONS, can, type Actor, type Permission } from '../../platform/policies.js';
 import { requireSomewhere } from '../../platform/scope.js';
-import { cancelTimers, scheduleTimer } from '../../platform/timers.js';
-import { EMPTY_PAYLOAD, timerInput, timerKind } from '../../platform/background.js';
+import { cancelTimers } from '../../platform/timers.js';
+import { EMPTY_PAYLOAD, scheduleTimer, timerKind } from '../../platform/background.js';
 import { inTransaction, type AfterCommit } from '../../platform/tx.js';
-import { canSee } from '../cases/index.js';
-import { HANDLING_ROLES, SUPERVISING_ROLES, notifyUnits, recordEvent, type Trx } from '../cases/index.js';
-import * as casesRepo from '../cases/index.js';
-import type { RiskLevel } from '../cases/index.js';
-import { STATE_NAMES } from '../cases/index.js';
+import {
+  canSee, findCase, HANDLING_ROLES, lockCase, notifyUnits, recordEvent, STATE_NAMES, SUPERVISING_ROLES, type CaseRow,
+  type RiskLevel, type Trx,
+} from '../cases/index.js';
 import { CLOSED_STATES, isIn } from '../../../shared/lifecycle.js';
 import { workCalendar } from '../calendar/index.js';
 import { readSetting } from '../../platform/settings.js';
@@ -56,7 +55,7 @@ export interface IssueInput {
  * and which covers the case's owner unit (a case that has moved on is ordered from where it is now). Departments
  * execute orders; they do not issue them.
  */
-function issuingRole(actor: Actor, c: casesRepo.CaseRow) {
+function issuingRole(actor: Actor, c: CaseRow) {
   return actor.roles
     .filter((r) => ROLE_PERMISSIONS[r.role].includes('order:issue') && r.orgType !== 'department')
     .filter((r) => c.owner_path.startsWith(r.orgPath))
@@ -69,7 +68,7 @@ export async function issueOrders(ctx: AppContext, actor: Actor, caseId: string,
   if (!instructions) throw AppError.invalidField('body.instructions', l('请写明各部门需要做什么', 'say what the departments must do'));
   const [matrix, calendar] = await Promise.all([readOrderMatrix(ctx.db), workCalendar(ctx.db)]);
   return inTransaction(ctx, async (trx, afterCommit) => {
-    const c = await casesRepo.lockCase(trx, caseId);
+    const c = await lockCase(trx, caseId);
     if (!c || !canSee(actor, c)) throw AppError.notFound('case');
     const issuer = issuingRole(actor, c);
     if (!issuer) throw new AppError('FORBIDDEN');
@@ -109,8 +108,8 @@ export async function issueOrders(ctx: AppContext, actor: Actor, caseId: string,
       }),
     );
     for (const o of rows) {
-      await scheduleTimer(trx, timerInput(ORDER_ACK_TIMER, { subjectId: o.id, dueAt: o.acknowledge_by, now }));
-      await scheduleTimer(trx, timerInput(ORDER_ARRIVE_TIMER, { subjectId: o.id, dueAt: o.arrive_by, now }));
+      await scheduleTimer(trx, ORDER_ACK_TIMER, { subjectId: o.id, dueAt: o.acknowledge_by, now });
+      await scheduleTimer(trx, ORDER_ARRIVE_TIMER, { subjectId: o.id, dueAt: o.arrive_by, now });
     }
     await recordEvent(trx, {
       caseId: c.id,
@@ -231,7 +230,7 @@ async function step(
     const now = ctx.clock.now();
     const r = await apply(o, now, trx);
     const updated = await repo.updateOrder(trx, o.id, { ...r.patch, status: t.to, updated_at: now });
-    const c = await casesRepo.findCase(trx, o.case_id);
+    const c = await findCase(trx, o.case_id);
     await recordEvent(trx, {
       caseId: o.case_id,
       actor: { kind: 'staff', id: actor.id, name: actor.displayName },

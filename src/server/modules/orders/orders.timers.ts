@@ -7,8 +7,7 @@
 import type { AppContext } from '../../platform/context.js';
 import { defineTimer, type CheckedTimerRow, type TimerDefinition } from '../../platform/background.js';
 import type { AfterCommit } from '../../platform/tx.js';
-import { HANDLING_ROLES, SUPERVISING_ROLES, notifyUnits, recordEvent, type Trx } from '../cases/index.js';
-import * as casesRepo from '../cases/index.js';
+import { findCase, HANDLING_ROLES, notifyUnits, recordEvent, SUPERVISING_ROLES, type Trx } from '../cases/index.js';
 import * as repo from './orders.repo.js';
 import { ORDER_ACK_TIMER, ORDER_ARRIVE_TIMER } from './orders.service.js';
 
@@ -20,7 +19,7 @@ async function onDue(trx: Trx, ctx: AppContext, timer: CheckedTimerRow<unknown>,
   if (!pending || deadline.getTime() !== timer.due_at.getTime()) return;
   const now = ctx.clock.now();
   const updated = await repo.updateOrder(trx, o.id, which === 'acknowledge' ? { acknowledge_overdue: true, updated_at: now } : { arrive_overdue: true, updated_at: now });
-  const c = await casesRepo.findCase(trx, o.case_id);
+  const c = await findCase(trx, o.case_id);
   if (!c) return;
   await recordEvent(trx, {
     caseId: c.id, actor: { kind: 'system' }, action: 'order_overdue', fromStatus: c.status, toStatus: c.status, orgId: o.department_id,

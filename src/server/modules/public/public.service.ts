@@ -14,11 +14,10 @@ import { AppError } from '../../platform/errors.js';
 import { l } from '../../platform/messages.js';
 import type { Locale } from '../../platform/messages.js';
 import { inTransaction } from '../../platform/tx.js';
-import { applyStep, type StepPerformer } from '../cases/index.js';
-import { HANDLING_ROLES, notifyUnits, publishAfterCommit, recordEvent, slaContext } from '../cases/index.js';
-import * as casesRepo from '../cases/index.js';
-import { createCase, hashAccessCode, type IntakeInput } from '../cases/index.js';
-import type { CaseState } from '../cases/index.js';
+import {
+  applyStep, attachmentsByIds, createCase, findCaseByTrackingNo, HANDLING_ROLES, hashAccessCode, listEvents, lockCase, notifyUnits,
+  orgsByIds, publishAfterCommit, recordEvent, slaContext, type CaseRow, type CaseState, type IntakeInput, type StepPerformer,
+} from '../cases/index.js';
 import { phoneFingerprint, retryLater, sameHash, verifiedPhone } from './otp.service.js';
 import * as repo from './public.repo.js';
 import { PUBLIC_CHANNELS, STATUS_TEXT, isDissatisfied, publicTimeline, residentActions, unitIdsOf, type ResidentAction } from './public.rules.js';
@@ -43,7 +42,7 @@ function newAccessCode(): string {
  */
 async function checkResidentUploads(ctx: AppContext, ids: readonly string[] | undefined, phone: string | null, path: string): Promise<void> {
   if (!ids?.length) return;
-  const rows = await casesRepo.attachmentsByIds(ctx.db, [...ids]);
+  const rows = await attachmentsByIds(ctx.db, [...ids]);
   const fingerprint = phone ? phoneFingerprint(phone) : null;
   const ok =
     rows.length === ids.length &&
@@ -52,7 +51,7 @@ async function checkResidentUploads(ctx: AppContext, ids: readonly string[] | un
 }
 
 export interface SubmitResult {
-  row: casesRepo.CaseRow;
+  row: CaseRow;
   accessCode: string;
   replayed: boolean;
 }
@@ -91,14 +90,14 @@ export interface Credentials {
 const DUMMY_HASH = hashAccessCode('GM00000000-000000', 'no-such-case');
 
 /** The case, if the credentials open it; otherwise a counted failure and the same 404 for every cause. */
-export async function openCase(ctx: AppContext, trackingNo: string, cred: Credentials, ip: string): Promise<casesRepo.CaseRow> {
+export async function openCase(ctx: AppContext, trackingNo: string, cred: Credentials, ip: string): Promise<CaseRow> {
   const now = ctx.clock.now();
   const failures = await repo.lookupFailureTimes(ctx.db, ip, new Date(now.getTime() - LOOKUP_FAILURE_WINDOW.windowMs));
   const blockedUntil = nextAllowedAt(failures, now, [LOOKUP_FAILURE_WINDOW]);
   if (blockedUntil) throw retryLater(ctx, blockedUntil);
   if (!cred.accessCode && !cred.verificationToken) throw AppError.invalidField(cred.field, l('请输入收到的查询码', 'enter the access code you received'));
   const normalized = trackingNo.trim().toUpperCase();
-  const row = await casesRepo.findCaseByTrackingNo(ctx.db, normalized);
+  const row = await findCaseByTrackingNo(ctx.db, normalized);
   let ok = false;
   if (cred.accessCode) {
     ok = sameHash(row?.access_code_hash ?? DUMMY_HASH, hashAccessCode(normalized, cred.accessCode)) && row !== undefined;
@@ -117,10 +116,10 @@ export async function openCase(ctx: AppContext, trackingNo: string, cred: Creden
 const SHOWS_RESOLUTION: readonly CaseState[] = ['resolved', 'confirmed', 'closed'];
 
 /** What a resident sees: progress, units (never staff), deadlines, the resolution and their rating. */
-export async function presentPublicCase(ctx: AppContext, row: casesRepo.CaseRow, locale: Locale) {
-  const events = await casesRepo.listEvents(ctx.db, row.id);
+export async function presentPublicCase(ctx: AppContext, row: CaseRow, locale: Locale) {
+  const events = await listEvents(ctx.db, row.id);
   const timelineEvents = events.map((e) => ({ at: e.at, action: e.action, actorKind: e.actor_kind, orgId: e.org_id, note: e.note, data: e.data }));
-  const units = await casesRepo.orgsByIds(ctx.db, [...new Set([...unitIdsOf(timelineEvents), row.owner_org_id])]);
+  const units = await orgsByIds(ctx.db, [...new Set([...unitIdsOf(timelineEvents), row.owner_org_id])]);
   const unitMap = new Map(units.map((u) => [u.id, { name: u.name, nameEn: u.name_en }]));
   const owner = unitMap.get(row.owner_org_id);
   const category = await repo.categoryNames(ctx.db, row.category);
@@ -154,17 +153,17 @@ export async function presentPublicCase(ctx: AppContext, row: casesRepo.CaseRow,
   };
 }
 
-function requireResidentAction(row: casesRepo.CaseRow, action: ResidentAction): void {
+function requireResidentAction(row: CaseRow, action: ResidentAction): void {
   const allowed = residentActions(row.status as CaseState);
   if (!allowed.includes(action)) throw new AppError('ILLEGAL_TRANSITION', { status: row.status, action }, { allowedActions: allowed });
 }
 
 /** The resident adds text (and uploads) to an open case; the owning unit is told. */
-export async function addInfo(ctx: AppContext, found: casesRepo.CaseRow, input: { text: string; attachmentIds?: string[] }): Promise<casesRepo.CaseRow> {
+export async function addInfo(ctx: AppContext, found: CaseRow, input: { text: string; attachmentIds?: string[] }): Promise<CaseRow> {
   await checkResidentUploads(ctx, input.attachmentIds, found.reporter_phone, 'body.attachmentIds');
   const sla = await slaContext(ctx.db);
   return inTransaction(ctx, async (trx, afterCommit) => {
-    const row = (await casesRepo.lockCase(trx, found.id))!;
+    const row = (await lockCase(trx, found.id))!;
     requireResidentAction(row, 'add_info');
     const updated = await applyStep(ctx, trx, afterCommit, RESIDENT, row, { action: 'add_info', note: input.text, attachmentIds: input.attachmentIds }, sla);
     await notifyUnits(trx, ctx.clock.now(), {
@@ -180,10 +179,10 @@ export async function addInfo(ctx: AppContext, found: casesRepo.CaseRow, input: 
 }
 
 /** The resident confirms a resolved case (before the automatic confirmation would). */
-export async function confirmCase(ctx: AppContext, found: casesRepo.CaseRow): Promise<casesRepo.CaseRow> {
+export async function confirmCase(ctx: AppContext, found: CaseRow): Promise<CaseRow> {
   const sla = await slaContext(ctx.db);
   return inTransaction(ctx, async (trx, afterCommit) => {
-    const row = (await casesRepo.lockCase(trx, found.id))!;
+    const row = (await lockCase(trx, found.id))!;
     requireResidentAction(row, 'confirm');
     return applyStep(ctx, trx, afterCommit, RESIDENT, row, { action: 'confirm' }, sla, { data: { by: 'resident' } });
   });
@@ -195,11 +194,11 @@ export async function confirmCase(ctx: AppContext, found: casesRepo.CaseRow): Pr
  * dissatisfied one (1–2) reopens the case into `in_progress` with a fresh
  * resolve window, exactly like a staff `reopen`, and tells the owning unit.
  */
-export async function rateCase(ctx: AppContext, found: casesRepo.CaseRow, input: { rating: number; comment?: string }): Promise<casesRepo.CaseRow> {
+export async function rateCase(ctx: AppContext, found: CaseRow, input: { rating: number; comment?: string }): Promise<CaseRow> {
   const sla = await slaContext(ctx.db);
   const comment = input.comment?.trim() || null;
   return inTransaction(ctx, async (trx, afterCommit) => {
-    const row = (await casesRepo.lockCase(trx, found.id))!;
+    const row = (await lockCase(trx, found.id))!;
     requireResidentAction(row, 'rate');
     const now = ctx.clock.now();
     const rated = await repo.setRating(trx, row.id, input.rating, comment, now);

@@ -11,13 +11,11 @@ import { AppError } from '../../platform/errors.js';
 import { l } from '../../platform/messages.js';
 import { can, type Actor } from '../../platform/policies.js';
 import { requireSomewhere } from '../../platform/scope.js';
-import { scheduleTimer } from '../../platform/timers.js';
-import { EMPTY_PAYLOAD, timerInput, timerKind } from '../../platform/background.js';
+import { EMPTY_PAYLOAD, scheduleTimer, timerKind } from '../../platform/background.js';
 import { inTransaction, type AfterCommit } from '../../platform/tx.js';
-import { canSee } from '../cases/index.js';
-import { HANDLING_ROLES, lineOf, notifyUnits, recordEvent, type Trx } from '../cases/index.js';
-import * as casesRepo from '../cases/index.js';
-import { SHANGHAI_OFFSET_MS, shanghaiDate } from '../cases/index.js';
+import {
+  canSee, findCase, HANDLING_ROLES, lineOf, lockCase, notifyUnits, orgsByIds, recordEvent, SHANGHAI_OFFSET_MS, shanghaiDate, type Trx,
+} from '../cases/index.js';
 import { notify } from '../notifications/index.js';
 import { computeRankings, type Rankings } from '../assessment/index.js';
 import { periodRange, previousPeriod } from '../assessment/index.js';
@@ -38,8 +36,8 @@ const DIGEST_ROLES = ['district_admin', 'leader', 'supervisor'];
 
 /** Ensures the next 09:00 and 23:59 timers exist (idempotent: the unique timer key absorbs repeats). */
 export async function ensureDailyTimers(db: Kysely<DB>, now: Date): Promise<void> {
-  await scheduleTimer(db, timerInput(DAILY_TIMER, { subjectId: DAILY_SUBJECT, dueAt: nextDailyAt(now, DIGEST_TIME), now }));
-  await scheduleTimer(db, timerInput(END_OF_DAY_TIMER, { subjectId: END_OF_DAY_SUBJECT, dueAt: nextDailyAt(now, END_OF_DAY_TIME), now }));
+  await scheduleTimer(db, DAILY_TIMER, { subjectId: DAILY_SUBJECT, dueAt: nextDailyAt(now, DIGEST_TIME), now });
+  await scheduleTimer(db, END_OF_DAY_TIMER, { subjectId: END_OF_DAY_SUBJECT, dueAt: nextDailyAt(now, END_OF_DAY_TIME), now });
 }
 
 function dayBounds(day: string): { from: Date; to: Date } {
@@ -219,7 +217,7 @@ async function appointmentStep(ctx: AppContext, actor: Actor, id: string, apply:
     const now = ctx.clock.now();
     const r = apply(a, now);
     const updated = await repo.updateAppointment(trx, a.id, r.patch);
-    const c = await casesRepo.findCase(trx, a.case_id);
+    const c = await findCase(trx, a.case_id);
     await recordEvent(trx, {
       caseId: a.case_id, actor: { kind: 'staff', id: actor.id, name: actor.displayName }, action: r.action, fromStatus: c?.status ?? null,
       toStatus: c?.status ?? null, orgId: a.org_id, note: r.note ?? null, data: { appointmentId: a.id, ...r.data }, at: now,
@@ -256,7 +254,7 @@ export async function issueNotice(ctx: AppContext, actor: Actor, caseId: string,
   const content = input.content.trim();
   if (!content) throw AppError.invalidField('body.content', l('请写明需要办理的事项', 'say what must be done'));
   return inTransaction(ctx, async (trx, afterCommit) => {
-    const c = await casesRepo.lockCase(trx, caseId);
+    const c = await lockCase(trx, caseId);
     if (!c || !canSee(actor, c)) throw AppError.notFound('case');
     if (!can(actor, 'case:supervise', c.owner_path)) throw new AppError('FORBIDDEN');
     const now = ctx.clock.now();
@@ -264,7 +262,7 @@ export async function issueNotice(ctx: AppContext, actor: Actor, caseId: string,
     const n = await repo.insertNotice(trx, {
       case_id: c.id, org_id: c.owner_org_id, org_path: c.owner_path, content, issued_by: actor.id, issued_at: now, answer_by: answerBy, status: 'open',
     });
-    await scheduleTimer(trx, timerInput(NOTICE_DUE_TIMER, { subjectId: n.id, dueAt: answerBy, now }));
+    await scheduleTimer(trx, NOTICE_DUE_TIMER, { subjectId: n.id, dueAt: answerBy, now });
     await recordEvent(trx, {
       caseId: c.id, actor: { kind: 'staff', id: actor.id, name: actor.displayName }, action: 'supervision_notice', fromStatus: c.status, toStatus: c.status,
       orgId: c.owner_org_id, note: content, data: { noticeId: n.id, answerBy: answerBy.toISOString() }, at: now,
@@ -289,7 +287,7 @@ export async function answerNotice(ctx: AppContext, actor: Actor, id: string, an
     if (n.status === 'answered') throw AppError.conflict(l('该通知已回复', 'the notice has already been answered'));
     const now = ctx.clock.now();
     const updated = await repo.updateNotice(trx, n.id, { status: 'answered', answer: text, answered_by: actor.id, answered_at: now });
-    const c = await casesRepo.findCase(trx, n.case_id);
+    const c = await findCase(trx, n.case_id);
     await recordEvent(trx, {
       caseId: n.case_id, actor: { kind: 'staff', id: actor.id, name: actor.displayName }, action: 'supervision_answer', fromStatus: c?.status ?? null,
       toStatus: c?.status ?? null, orgId: n.org_id, note: text, data: { noticeId: n.id, late: now.getTime() > n.answer_by.getTime() }, at: now,
@@ -320,11 +318,11 @@ export async function listReports(ctx: AppContext, actor: Actor, q: { kind?: 'di
 /** The escalation ladder of a case: who owned it when, and why it moved. */
 export async function caseLadder(ctx: AppContext, actor: Actor, caseId: string) {
   requireSomewhere(actor, 'case:read');
-  const c = await casesRepo.findCase(ctx.db, caseId);
+  const c = await findCase(ctx.db, caseId);
   if (!c || !canSee(actor, c)) throw AppError.notFound('case');
   const events = await repo.ladderEvents(ctx.db, caseId);
   const orgIds = [...new Set([c.owner_org_id, c.first_org_id, ...events.map((e) => e.org_id).filter((x): x is string => Boolean(x))])];
-  const names = new Map((await casesRepo.orgsByIds(ctx.db, orgIds)).map((o) => [o.id, o]));
+  const names = new Map((await orgsByIds(ctx.db, orgIds)).map((o) => [o.id, o]));
   return {
     caseId: c.id,
     current: {

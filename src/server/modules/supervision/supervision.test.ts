@@ -1,13 +1,13 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDueWork } from '../../platform/scheduler.js';
-import { timerHandlersOf } from '../../platform/background.js';
+import { scheduleTimer, timerHandlersOf } from '../../platform/background.js';
 import { supervisionTimers } from './supervision.timers.js';
-import { createTimerSweeper, scheduleTimer } from '../../platform/timers.js';
+import { createTimerSweeper } from '../../platform/timers.js';
 import { createTestApp, type TestApp } from '../../testing/test-app.js';
 import { findOrgByCode } from '../orgs/index.js';
 import { endOfDayGrade, nextDailyAt } from './supervision.rules.js';
-import { DAILY_SUBJECT, TIMER_DAILY } from './supervision.service.js';
+import { DAILY_SUBJECT, DAILY_TIMER, TIMER_DAILY } from './supervision.service.js';
 
 let t: TestApp;
 const org: Record<string, string> = {};
@@ -157,7 +157,7 @@ describe('daily digest', () => {
     // Only the daily timers take part: a case deadline firing in the same race could move a case
     // out of the community after its digest was written, and the count below would then differ.
     await t.database.db.updateTable('timers').set({ cancelled_at: t.clock.now() }).where('kind', '<>', TIMER_DAILY).where('fired_at', 'is', null).where('cancelled_at', 'is', null).execute();
-    await scheduleTimer(t.database.db, { kind: TIMER_DAILY, subjectId: DAILY_SUBJECT, dueAt: new Date('2026-11-25T01:05:00Z'), now: t.clock.now() });
+    await scheduleTimer(t.database.db, DAILY_TIMER, { subjectId: DAILY_SUBJECT, dueAt: new Date('2026-11-25T01:05:00Z'), now: t.clock.now() });
     t.clock.set(new Date('2026-11-25T01:10:00Z'));
     const a = createTimerSweeper(timerHandlersOf(supervisionTimers), 5);
     const b = createTimerSweeper(timerHandlersOf(supervisionTimers), 5);

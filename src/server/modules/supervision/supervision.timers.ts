@@ -9,9 +9,7 @@
 import type { AppContext } from '../../platform/context.js';
 import type { Sweeper } from '../../platform/scheduler.js';
 import { defineTimer, type TimerDefinition } from '../../platform/background.js';
-import { notifyUnits, recordEvent, HANDLING_ROLES, SUPERVISING_ROLES } from '../cases/index.js';
-import * as casesRepo from '../cases/index.js';
-import { shanghaiDate } from '../cases/index.js';
+import { findCase, HANDLING_ROLES, notifyUnits, recordEvent, shanghaiDate, SUPERVISING_ROLES } from '../cases/index.js';
 import * as repo from './supervision.repo.js';
 import { DIGEST_TIME, END_OF_DAY_TIME, nextDailyAt } from './supervision.rules.js';
 import { DAILY_TIMER, END_OF_DAY_TIMER, NOTICE_DUE_TIMER, ensureDailyTimers, runDailyJobs, runEndOfDay } from './supervision.service.js';
@@ -33,7 +31,7 @@ const noticeDue = defineTimer(NOTICE_DUE_TIMER, async (trx, ctx, timer) => {
   if (!n || n.status !== 'open' || n.overdue) return;
   const now = ctx.clock.now();
   await repo.updateNotice(trx, n.id, { overdue: true });
-  const c = await casesRepo.findCase(trx, n.case_id);
+  const c = await findCase(trx, n.case_id);
   if (!c) return;
   await recordEvent(trx, {
     caseId: c.id, actor: { kind: 'system' }, action: 'supervision_notice_overdue', fromStatus: c.status, toStatus: c.status, orgId: n.org_id,

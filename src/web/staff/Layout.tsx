@@ -5,7 +5,7 @@
  * collapses on tablets.
  */
 import {
-  AlertOutlined, ApartmentOutlined, BellOutlined, ClockCircleOutlined, DownOutlined, EditOutlined, HomeOutlined, KeyOutlined, LogoutOutlined, NodeIndexOutlined,
+  AlertOutlined, ApartmentOutlined, BellOutlined, CalendarOutlined, ClockCircleOutlined, DownOutlined, EditOutlined, HomeOutlined, KeyOutlined, LogoutOutlined, NodeIndexOutlined,
   OrderedListOutlined, SafetyOutlined, SendOutlined, SettingOutlined, TagsOutlined, TeamOutlined, ThunderboltOutlined,
 } from '@ant-design/icons';
 import { Badge, Button, Drawer, Dropdown, Empty, Layout as AntLayout, Menu, Space, Tag, Tooltip, type MenuProps } from 'antd';
@@ -45,6 +45,8 @@ export const ADMIN_NAV: NavItem[] = [
   { path: '/admin/sla', label: 'nav.sla', icon: <ClockCircleOutlined />, show: (can) => can('config:write') },
   { path: '/admin/office-hours', label: 'nav.officeHours', icon: <SafetyOutlined />, show: (can) => can('config:write') },
   { path: '/admin/order-matrix', label: 'nav.orderMatrix', icon: <NodeIndexOutlined />, show: (can) => can('config:write') },
+  // Every staff member reads the working calendar (their deadlines run on it); only admins edit it there.
+  { path: '/admin/calendar', label: 'nav.calendar', icon: <CalendarOutlined />, show: (can) => can('case:read') },
 ];
 
 function LiveBadge() {

@@ -26,6 +26,7 @@ import { GradingPage } from './admin/Grading.js';
 import { SlaPage } from './admin/Sla.js';
 import { OfficeHoursPage } from './admin/OfficeHours.js';
 import { OrderMatrixPage } from './admin/OrderMatrix.js';
+import { CalendarPage } from './admin/Calendar.js';
 import './staff.css';
 
 // antd's locale files are ESM with a default export; the type declarations read as CommonJS under NodeNext.
@@ -107,6 +108,9 @@ function Routes() {
         break;
       case '/admin/order-matrix':
         page = guard(can('config:write'), <OrderMatrixPage />);
+        break;
+      case '/admin/calendar':
+        page = guard(can('case:read'), <CalendarPage />);
         break;
       case '/':
       case '/login':

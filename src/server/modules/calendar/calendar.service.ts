@@ -101,11 +101,20 @@ async function applyYear(ctx: AppContext, actor: Actor, year: number, stored: (C
   return { year: result.year, revision: result.revision, changedDates: result.moved };
 }
 
+/**
+ * A PUT replaces the year's local days with the ones sent. The official notice's days are replaced only when the
+ * body sends official days: GET shows a local day in place of the official one it overrides, so a client that
+ * saves the year it read must not lose the notice day hidden underneath.
+ */
 export async function writeYear(ctx: AppContext, actor: Actor, year: number, days: readonly DayInput[]): Promise<CalendarChange> {
   requireDistrictWide(actor, 'config:write');
   checkYear(year);
   const current = (await currentDayTable(ctx.db)).year(year);
-  return applyYear(ctx, actor, year, storedFromPut(current, days), 'put');
+  const sent = storedFromPut(current, days);
+  const official = sent.some((d) => d.source === 'official')
+    ? []
+    : ((await storedDays(ctx.db)).filter((d) => d.source === 'official' && d.date.startsWith(`${year}-`)) as (CalendarDay & { source: StoredSource })[]);
+  return applyYear(ctx, actor, year, [...official, ...sent], 'put');
 }
 
 /** An official notice as a file: replaces the year's official days; the district's local days stay. */

@@ -83,6 +83,15 @@ describe('importing the official notice', () => {
     expect(await getYear(2027)).toEqual(before);
   });
 
+  it('keeps an official day a local change overrode when the year is saved again without it', async () => {
+    const headers = await admin();
+    const save = (days: object[]) => t.app.inject({ method: 'PUT', url: '/api/v1/calendar/2029', headers, payload: { days } });
+    expect((await save([{ date: '2029-03-05', kind: 'holiday', name: '测试假日', source: 'official' }])).statusCode).toBe(200);
+    expect((await save([{ date: '2029-03-05', kind: 'workday', name: '本地调整', source: 'local' }])).json().year.days).toContainEqual({ date: '2029-03-05', kind: 'workday', name: '本地调整', source: 'local' });
+    const again = (await save([])).json();
+    expect(again.year.days).toContainEqual({ date: '2029-03-05', kind: 'holiday', name: '测试假日', source: 'official' });
+  });
+
   it('is for district admins only', async () => {
     const res = await t.app.inject({ method: 'PUT', url: '/api/v1/calendar/2027', headers: await t.as('biyan.reception'), payload: { days: [] } });
     expect(res.statusCode).toBe(403);

@@ -25,7 +25,7 @@ export function SupervisionPage() {
   const { token } = useAuth();
   const overdue = useApi<CaseList>('/cases', { overdue: true, open: true, pageSize: 100 });
   const red = useApi<CaseList>('/cases', { riskLevel: 'red', open: true, pageSize: 100 });
-  const notices = useApi<NoticeList>('/supervision/notices', { pageSize: 50 });
+  const notices = useApi<NoticeList>('/supervision-notices', { pageSize: 50 });
   const refresh = useThrottled(() => {
     overdue.reload();
     red.reload();
@@ -54,7 +54,7 @@ export function SupervisionPage() {
         <Col span={24}>
           <Card size="small" title={t('sup.notices')}>
             {notices.missing ? (
-              <NotAvailable path="/api/v1/supervision/notices" />
+              <NotAvailable path="/api/v1/supervision-notices" />
             ) : (
               <Table<Notice>
                 rowKey="id"

@@ -6,6 +6,8 @@
 import type { AppContext } from '../../platform/context.js';
 import { defineTimer, type CheckedTimerRow, type TimerDefinition } from '../../platform/background.js';
 import type { AfterCommit } from '../../platform/tx.js';
+import { readSetting } from '../../platform/settings.js';
+import { SLA_POLICY } from './cases.settings.js';
 import * as repo from './cases.repo.js';
 import { clockKinds, runningClocks, type SlaClockName } from './cases.rules.js';
 import {
@@ -30,7 +32,8 @@ async function stillDue(trx: Trx, ctx: AppContext, timer: ClockTimer) {
   const row = await repo.lockCase(trx, timer.subject_id);
   if (!row) return null;
   const { clock, dueAt } = timer.payload;
-  const { policy } = await slaContext(trx);
+  // Only the policy: whether the clock still runs does not depend on the calendar.
+  const policy = await readSetting(trx, SLA_POLICY);
   const kinds = clockKinds(targetsFor(policy, row.risk_level as RiskLevel, row.channel));
   const running = runningClocks(clockFactsOf(row), kinds).find((c) => c.clock === clock);
   if (!running || running.due.toISOString() !== dueAt) return null;

@@ -73,7 +73,7 @@ describe('notify topic', () => {
     );
     expect(await inboxOf('biyan.secretary')).toHaveLength(0);
     await runDueWork(ctx);
-    const recipients = (await ctx.db.selectFrom('notifications').select('user_id').execute()).map((r) => r.user_id).sort();
+    const recipients = (await ctx.db.selectFrom('notifications').select('user_id').where('kind', '=', 'case.warning').execute()).map((r) => r.user_id).sort();
     expect(recipients).toEqual([userIds['biyan.secretary'], userIds['hrss.handler']].sort());
     const [n] = await inboxOf('biyan.secretary');
     expect(n).toMatchObject({ kind: 'case.warning', title: '诉求即将超时', title_en: 'Case nearly overdue', body: '请尽快处理', data: { clock: 'respond' } });

@@ -46,17 +46,16 @@ export function calendarFollowerSweeper(follower: CalendarFollower): Sweeper {
         caughtUp.set(ctx, row.done_revision);
         return 0;
       }
-      const target = latest;
-      const afterKey = row.pass_revision === target ? row.after_key : null;
-      const days = await dayTableAtLeast(trx, target);
+      const afterKey = row.pass_revision === latest ? row.after_key : null;
+      const days = await dayTableAtLeast(trx, latest);
       const { lastKey, seen } = await follower.recompute(trx, ctx, { afterKey, limit: follower.batchSize, days, now }, afterCommit);
       const finished = seen < follower.batchSize;
       await updateFollower(
         trx,
         follower.consumer,
-        finished ? { done_revision: target, pass_revision: null, after_key: null, updated_at: now } : { pass_revision: target, after_key: lastKey, updated_at: now },
+        finished ? { done_revision: latest, pass_revision: null, after_key: null, updated_at: now } : { pass_revision: latest, after_key: lastKey, updated_at: now },
       );
-      if (finished) afterCommit(() => void caughtUp.set(ctx, target));
+      if (finished) afterCommit(() => void caughtUp.set(ctx, latest));
       // At least 1 while a pass runs, so the scheduler calls again at once for the next batch.
       return Math.max(seen, finished ? 0 : 1);
     });

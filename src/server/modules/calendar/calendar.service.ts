@@ -3,8 +3,7 @@
  * is one transaction: the year's stored days replaced, a revision recording which dates changed their
  * working status, and the audit entry. The followers (cases, orders) then recompute what it moved.
  */
-import { sql, type Kysely } from 'kysely';
-import type { DB } from '../../db/schema.js';
+import { sql } from 'kysely';
 import { appendAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
@@ -126,10 +125,4 @@ export async function importYear(ctx: AppContext, actor: Actor, year: number, fi
   const local = (await storedDays(ctx.db)).filter((d) => d.source === 'local' && d.date.startsWith(`${year}-`)) as (CalendarDay & { source: StoredSource })[];
   const official = parsed.days.map((d) => ({ date: d.date, kind: d.kind, name: d.name, source: 'official' as const }));
   return applyYear(ctx, actor, year, [...official, ...local], 'import');
-}
-
-/** The years from `from` on that are provisional (the statutory derivation, no notice yet), for warnings. */
-export async function provisionalYears(db: Kysely<DB>, years: readonly number[]): Promise<number[]> {
-  const table = await currentDayTable(db);
-  return years.filter((y) => table.year(y).status === 'provisional');
 }

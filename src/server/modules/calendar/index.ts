@@ -16,8 +16,6 @@ export {
 } from './work-time.rules.js';
 export { type CalendarDay, type CalendarYear, type DayTable } from './days.rules.js';
 export { builtInDayTable, currentDayTable } from './calendar.store.js';
-export { packageCovers as holidayDataCovers } from './package-days.js';
-export { statutoryDays } from './statutory.rules.js';
 export { OFFICE_HOURS, calendarOf, workCalendar, type OfficeHours } from './calendar.settings.js';
 export { calendarFollowerSweeper, type CalendarFollower, type FollowerBatch } from './calendar.follow.js';
 
